@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Reflection;
+using ILGPU.Backends;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.IR;
+using ILGPU.Runtime;
+using WarmGate.Kernels.Devices;
+
+namespace WarmGate.Kernels.Runtime;
+
+/// <summary>
+/// The one place WarmGate compiles kernels. Every compilation goes through
+/// <see cref="GetOrCompile{TDelegate}"/>: ILGPU <c>Backend.Compile</c> with a backend hook, then
+/// <c>LoadKernel</c>; it is timed and published as a <see cref="KernelEventKind.Compiled"/> event
+/// with the registry's current <see cref="Phase"/>. Loaded kernels are held strongly for the
+/// registry's lifetime (ILGPU's own cache holds them weakly and would recompile after a GC).
+/// </summary>
+/// <remarks>
+/// Specializations are generic type arguments of the kernel method (element types, flags and
+/// tile sizes as type-level constants) plus the <see cref="KernelSpecialization"/>; each distinct
+/// closed method is one compilation. Thread-safe: concurrent requests for the same new kernel
+/// compile it once and publish one event.
+/// </remarks>
+public sealed class KernelRegistry : IDisposable
+{
+    private readonly ConcurrentDictionary<CacheKey, Loaded> cache = new();
+    private readonly Lock compileLock = new();
+    private int phase = (int)KernelPhase.Loading;
+    private int compilations;
+    private bool disposed;
+
+    /// <summary>Creates a registry that compiles for <paramref name="accelerator"/>.</summary>
+    /// <param name="accelerator">The accelerator to compile for; the registry does not own it.</param>
+    /// <param name="name">A name for the runtime this registry serves, carried by every event.</param>
+    public KernelRegistry(Accelerator accelerator, string name = "default")
+    {
+        ArgumentNullException.ThrowIfNull(accelerator);
+        Accelerator = accelerator;
+        Name = name;
+        Device = DeviceSignature.Of(accelerator);
+    }
+
+    /// <summary>The accelerator kernels are compiled for.</summary>
+    public Accelerator Accelerator { get; }
+
+    /// <summary>The runtime name carried by events.</summary>
+    public string Name { get; }
+
+    /// <summary>The device signature of <see cref="Accelerator"/>.</summary>
+    public DeviceSignature Device { get; }
+
+    /// <summary>The current phase; it only moves forward.</summary>
+    public KernelPhase Phase => (KernelPhase)Volatile.Read(ref phase);
+
+    /// <summary>How many compilations this registry has done.</summary>
+    public int Compilations => Volatile.Read(ref compilations);
+
+    /// <summary>How many distinct kernels are loaded.</summary>
+    public int LoadedCount => cache.Count;
+
+    /// <summary>A hook also told of every compilation (tests use it to count compilations independently).</summary>
+    internal IBackendHook? ObserverHook { get; set; }
+
+    /// <summary>Moves to <paramref name="next"/>. Phases only move forward.</summary>
+    /// <exception cref="InvalidOperationException"><paramref name="next"/> is before the current phase.</exception>
+    public void EnterPhase(KernelPhase next)
+    {
+        var current = Phase;
+        if (next < current)
+            throw new InvalidOperationException(
+                $"Runtime '{Name}' is in phase {current}; it cannot go back to {next}.");
+        Volatile.Write(ref phase, (int)next);
+    }
+
+    /// <summary>Whether the closed kernel method is already compiled with this specialization.</summary>
+    public bool IsCompiled(MethodInfo kernel, KernelSpecialization specialization = default) =>
+        cache.ContainsKey(new CacheKey(kernel, specialization));
+
+    /// <summary>
+    /// Returns the launcher of an explicitly grouped kernel, compiling and loading it on first use.
+    /// </summary>
+    /// <typeparam name="TDelegate">The launcher type: <c>Action&lt;AcceleratorStream, KernelConfig, ...args&gt;</c>.</typeparam>
+    /// <param name="kernelId">The kernel id events carry, e.g. <c>ssd.chunk_scan</c>.</param>
+    /// <param name="kernel">The kernel method, with every generic argument closed.</param>
+    /// <param name="key">The tuning key events carry.</param>
+    /// <param name="config">The configuration events carry.</param>
+    /// <param name="specialization">ILGPU's group-size specialization.</param>
+    public TDelegate GetOrCompile<TDelegate>(
+        string kernelId,
+        MethodInfo kernel,
+        string key,
+        string config,
+        KernelSpecialization specialization = default)
+        where TDelegate : Delegate
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var cacheKey = new CacheKey(kernel, specialization);
+        if (!cache.TryGetValue(cacheKey, out var loaded))
+            loaded = Compile(kernelId, cacheKey, key, config);
+        return loaded.Launcher as TDelegate
+            ?? throw new ArgumentException(
+                $"Kernel '{kernelId}' was loaded with launcher type {loaded.Launcher.GetType()}, not {typeof(TDelegate)}.",
+                nameof(TDelegate));
+
+        Loaded Compile(string id, CacheKey k, string tuningKey, string cfg)
+        {
+            lock (compileLock)
+            {
+                if (cache.TryGetValue(k, out var again)) return again;
+                var watch = Stopwatch.StartNew();
+                var hook = new CompileHook(ObserverHook);
+                var entry = EntryPointDescription.FromExplicitlyGroupedKernel(k.Method);
+                var compiled = Accelerator.GetBackend().Compile(entry, k.Specialization, hook);
+                var kernelObject = Accelerator.LoadKernel(compiled);
+                var launcher = kernelObject.CreateLauncherDelegate<TDelegate>();
+                watch.Stop();
+                var result = new Loaded(kernelObject, launcher);
+                cache[k] = result;
+                Interlocked.Increment(ref compilations);
+                KernelEvents.Publish(new KernelEvent
+                {
+                    Kind = KernelEventKind.Compiled,
+                    Phase = Phase,
+                    Kernel = id,
+                    Key = tuningKey,
+                    Config = cfg,
+                    Duration = watch.Elapsed,
+                    Scope = KernelScope.Current,
+                    CallSite = CallSite.Capture(),
+                    Backend = Device.Backend,
+                    Runtime = Name,
+                    Detail = Specialization(k),
+                });
+                return result;
+            }
+        }
+    }
+
+    private static string Specialization(CacheKey key)
+    {
+        var args = key.Method.IsGenericMethod
+            ? string.Join(",", key.Method.GetGenericArguments().Select(t => t.Name))
+            : string.Empty;
+        var group = key.Specialization.MaxNumThreadsPerGroup is int g ? $" maxGroup={g}" : string.Empty;
+        return $"{key.Method.DeclaringType?.Name}.{key.Method.Name}<{args}>{group}";
+    }
+
+    /// <summary>Releases every loaded kernel.</summary>
+    public void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        foreach (var loaded in cache.Values)
+            loaded.Kernel.Dispose();
+        cache.Clear();
+    }
+
+    private readonly record struct CacheKey(MethodInfo Method, KernelSpecialization Specialization);
+
+    private sealed record Loaded(Kernel Kernel, Delegate Launcher);
+
+    /// <summary>Forwards ILGPU's backend callbacks to an optional observer.</summary>
+    private readonly struct CompileHook(IBackendHook? observer) : IBackendHook
+    {
+        public void FinishedCodeGeneration(IRContext context, Method entryPoint) =>
+            observer?.FinishedCodeGeneration(context, entryPoint);
+
+        public void InitializedKernelContext(IRContext kernelContext, Method kernelMethod) =>
+            observer?.InitializedKernelContext(kernelContext, kernelMethod);
+
+        public void OptimizedKernelContext(IRContext kernelContext, Method kernelMethod) =>
+            observer?.OptimizedKernelContext(kernelContext, kernelMethod);
+    }
+}
