@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using WarmGate.Kernels.Runtime;
+
+namespace WarmGate.Kernels.Tuning;
+
+/// <summary>
+/// Chooses a configuration per (kernel, key): from a tuning table when one has a valid entry,
+/// otherwise by measuring every candidate. Each tuning run is a <see cref="KernelEventKind.TuneStarted"/>
+/// and a <see cref="KernelEventKind.Tuned"/> event in the registry's current phase; a table entry
+/// that cannot be used is a <see cref="KernelEventKind.TableEntryRejected"/> event, never silence.
+/// Thread-safe: concurrent requests for the same new key tune it once.
+/// </summary>
+public sealed class Autotuner
+{
+    private readonly KernelRegistry registry;
+    private readonly ICandidateTimer timer;
+    private readonly ConcurrentDictionary<(string Kernel, string Key), string> chosen = new();
+    private readonly ConcurrentDictionary<(string Kernel, string Key), object> keyLocks = new();
+    private readonly ConcurrentQueue<TunedChoice> tuned = new();
+    private readonly List<ITuningSource> sources = [];
+
+    /// <summary>Creates an autotuner that compiles through <paramref name="registry"/>.</summary>
+    /// <param name="registry">The registry (its phase stamps every event).</param>
+    /// <param name="timer">How candidates are measured; <see cref="StopwatchTimer"/> by default.</param>
+    /// <param name="options">Warm-ups, repetitions and budget; by device kind when null.</param>
+    public Autotuner(KernelRegistry registry, ICandidateTimer? timer = null, TunerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        this.registry = registry;
+        this.timer = timer ?? new StopwatchTimer();
+        Options = options ?? (registry.Device.Backend == "Cuda" ? TunerOptions.Gpu : TunerOptions.Cpu);
+    }
+
+    /// <summary>The measurement settings.</summary>
+    public TunerOptions Options { get; }
+
+    /// <summary>The registry this tuner's kernels compile through.</summary>
+    public KernelRegistry Registry => registry;
+
+    /// <summary>Every choice this tuner measured itself (not those read from tables), in order.</summary>
+    public IReadOnlyList<TunedChoice> Tuned => tuned.ToArray();
+
+    /// <summary>Adds a source of earlier choices; earlier-added sources win.</summary>
+    public void AddSource(ITuningSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        lock (sources) sources.Add(source);
+    }
+
+    /// <summary>Whether a configuration for this kernel and key is already known (no tuning needed).</summary>
+    public bool IsResolved(string kernel, string key) => chosen.ContainsKey((kernel, key));
+
+    /// <summary>
+    /// Returns the configuration to use for <paramref name="op"/>: the cached choice, else a valid
+    /// table entry, else the result of tuning now.
+    /// </summary>
+    /// <exception cref="TuningException">Every candidate was pruned or failed.</exception>
+    public string Resolve(ITunable op)
+    {
+        ArgumentNullException.ThrowIfNull(op);
+        var id = (op.KernelId, op.Key);
+        if (chosen.TryGetValue(id, out var config)) return config;
+        lock (keyLocks.GetOrAdd(id, _ => new object()))
+        {
+            if (chosen.TryGetValue(id, out config)) return config;
+            config = FromTables(op) ?? Tune(op).Config;
+            chosen[id] = config;
+            return config;
+        }
+    }
+
+    private string? FromTables(ITunable op)
+    {
+        ITuningSource[] snapshot;
+        lock (sources) snapshot = [.. sources];
+        foreach (var source in snapshot)
+        {
+            if (!source.TryGet(op.KernelId, op.Key, out var entry, out var origin)) continue;
+            var reason = entry.KernelHash != op.KernelHash
+                ? $"kernel-hash: the table was tuned for kernel version {entry.KernelHash}, this build has {op.KernelHash}; re-tune"
+                : !op.Candidates.Contains(entry.Config)
+                    ? $"unknown-config: '{entry.Config}' is not in this build's configuration space; re-tune"
+                    : !op.CanRun(entry.Config, out var why)
+                        ? $"cannot-run: {why}"
+                        : null;
+            if (reason is null) return entry.Config;
+            Publish(KernelEventKind.TableEntryRejected, op, entry.Config, TimeSpan.Zero, $"{reason} (from {origin})", []);
+        }
+        return null;
+    }
+
+    /// <summary>Measures every candidate of <paramref name="op"/> now and returns the choice (not cached).</summary>
+    /// <exception cref="TuningException">Every candidate was pruned or failed.</exception>
+    public TunedChoice Tune(ITunable op)
+    {
+        ArgumentNullException.ThrowIfNull(op);
+        var watch = Stopwatch.StartNew();
+        Publish(KernelEventKind.TuneStarted, op, string.Empty, TimeSpan.Zero, $"{op.Candidates.Count} candidates", []);
+        var timings = new List<CandidateTiming>(op.Candidates.Count);
+        string? best = null;
+        var bestTime = double.PositiveInfinity;
+        foreach (var candidate in op.Candidates)
+        {
+            if (best is not null && watch.Elapsed > Options.BudgetPerKey)
+            {
+                timings.Add(new CandidateTiming(candidate, double.NaN, "skipped: tuning budget spent"));
+                continue;
+            }
+            if (!op.CanRun(candidate, out var reason))
+            {
+                timings.Add(new CandidateTiming(candidate, double.NaN, "pruned: " + reason));
+                continue;
+            }
+            double ms;
+            try
+            {
+                ms = timer.MedianMilliseconds(candidate, () => op.Run(candidate), Options.Warmups, Options.Repetitions);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                timings.Add(new CandidateTiming(candidate, double.NaN, $"failed: {ex.GetType().Name}: {ex.Message}"));
+                continue;
+            }
+            timings.Add(new CandidateTiming(candidate, ms));
+            if (ms < bestTime)
+            {
+                best = candidate;
+                bestTime = ms;
+            }
+        }
+        watch.Stop();
+        if (best is null)
+        {
+            var lines = string.Join(Environment.NewLine, timings.Select(t => $"  {t.Config}: {t.Note}"));
+            throw new TuningException(
+                $"Tuning {op.KernelId} for key {op.Key} failed: no candidate could run.{Environment.NewLine}{lines}");
+        }
+        var choice = new TunedChoice(op.KernelId, op.KernelHash, op.Key, best, bestTime, timings);
+        tuned.Enqueue(choice);
+        Publish(KernelEventKind.Tuned, op, best, watch.Elapsed, $"{bestTime:F3} ms", timings);
+        return choice;
+    }
+
+    private void Publish(
+        KernelEventKind kind, ITunable op, string config, TimeSpan duration, string detail,
+        IReadOnlyList<CandidateTiming> candidates) =>
+        KernelEvents.Publish(new KernelEvent
+        {
+            Kind = kind,
+            Phase = registry.Phase,
+            Kernel = op.KernelId,
+            Key = op.Key,
+            Config = config,
+            Duration = duration,
+            Scope = KernelScope.Current,
+            CallSite = kind == KernelEventKind.TuneStarted ? CallSite.Capture() : null,
+            Backend = registry.Device.Backend,
+            Runtime = registry.Name,
+            Detail = detail,
+            Candidates = candidates,
+        });
+}
