@@ -1,0 +1,46 @@
+namespace WarmGate.Kernels.Model;
+
+/// <summary>Writes a file so that readers see either the old file or the complete new one.</summary>
+internal static class AtomicFile
+{
+    /// <summary>
+    /// Writes to a temporary file beside <paramref name="path"/>, flushes it to disk, then moves it
+    /// over <paramref name="path"/>. On any failure the temporary file is removed and the old file
+    /// (if any) is left as it was.
+    /// </summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        string full = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(full) ?? ".";
+        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
