@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs on the GPU machine, from the project root, after eng/gpu/stage.sh staged .device/ here.
+# Writes everything under $OUT (default ./gpu-out): kernel tests (xunit XML), check, bench, tune.
+# Usage: eng/gpu/run.sh [tests] [check] [bench] [tune]   (default: all four)
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+OUT=${OUT:-$PWD/gpu-out}
+mkdir -p "$OUT" /opt/dotnet
+[ -x /opt/dotnet/dotnet ] || tar -xJf .device/dotnet-runtime.tar.xz -C /opt/dotnet
+export DOTNET_ROOT=/opt/dotnet PATH=/opt/dotnet:$PATH DOTNET_CLI_TELEMETRY_OPTOUT=1
+nvidia-smi -L | tee "$OUT/nvidia-smi.txt"
+steps=${*:-tests check bench tune}
+status=0
+for step in $steps; do
+  case $step in
+    tests)
+      (cd .device/kernels-tests && DOTNET_ROLL_FORWARD=Major dotnet ../xunit-runner/xunit.console.dll \
+        WarmGate.Kernels.Tests.dll -xml "$OUT/kernels-tests.xml" -parallel none) > "$OUT/kernels-tests.log" 2>&1 || status=1
+      tail -n 5 "$OUT/kernels-tests.log" ;;
+    check)
+      dotnet .device/cli/warmgate.dll check --device cuda --json "$OUT/check.json" > "$OUT/check.log" 2>&1 || status=1
+      tail -n 15 "$OUT/check.log" ;;
+    bench)
+      dotnet .device/cli/warmgate.dll bench --device cuda > "$OUT/bench.jsonl" 2> "$OUT/bench.log" || status=1
+      tail -n 40 "$OUT/bench.jsonl" ;;
+    tune)
+      dotnet .device/cli/warmgate.dll tune --device cuda --out-dir "$OUT/tuning" > "$OUT/tune.log" 2>&1 || status=1
+      tail -n 5 "$OUT/tune.log" ;;
+    *) echo "unknown step $step" >&2; status=2 ;;
+  esac
+done
+exit "$status"
