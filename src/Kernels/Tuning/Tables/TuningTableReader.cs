@@ -91,8 +91,10 @@ public static class TuningTableReader
         }
         catch (JsonException e)
         {
-            throw new TuningTableException(source, TuningTableError.InvalidJson,
-                $"not valid JSON at {Where(e)}: {ReaderMessage(e)}", e);
+            var where = e.LineNumber is null
+                ? e.Path is null or "$" ? string.Empty : $" in '{e.Path}'"
+                : $" at {Where(e)}";
+            throw new TuningTableException(source, TuningTableError.InvalidJson, $"not valid JSON{where}: {ReaderMessage(e)}", e);
         }
     }
 
