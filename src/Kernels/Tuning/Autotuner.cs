@@ -17,7 +17,7 @@ public sealed class Autotuner
     private readonly ICandidateTimer timer;
     private readonly ConcurrentDictionary<(string Kernel, string Key), string> chosen = new();
     private readonly ConcurrentDictionary<(string Kernel, string Key), object> keyLocks = new();
-    private readonly ConcurrentQueue<TunedChoice> tuned = new();
+    private readonly ConcurrentQueue<TuningEntry> tuned = new();
     private readonly List<ITuningSource> sources = [];
 
     /// <summary>Creates an autotuner that compiles through <paramref name="registry"/>.</summary>
@@ -39,7 +39,7 @@ public sealed class Autotuner
     public KernelRegistry Registry => registry;
 
     /// <summary>Every choice this tuner measured itself (not those read from tables), in order.</summary>
-    public IReadOnlyList<TunedChoice> Tuned => tuned.ToArray();
+    public IReadOnlyList<TuningEntry> Tuned => tuned.ToArray();
 
     /// <summary>Adds a source of earlier choices; earlier-added sources win.</summary>
     public void AddSource(ITuningSource source)
@@ -92,7 +92,7 @@ public sealed class Autotuner
 
     /// <summary>Measures every candidate of <paramref name="op"/> now and returns the choice (not cached).</summary>
     /// <exception cref="TuningException">Every candidate was pruned or failed.</exception>
-    public TunedChoice Tune(ITunable op)
+    public TuningEntry Tune(ITunable op)
     {
         ArgumentNullException.ThrowIfNull(op);
         var watch = Stopwatch.StartNew();
@@ -136,7 +136,7 @@ public sealed class Autotuner
             throw new TuningException(
                 $"Tuning {op.KernelId} for key {op.Key} failed: no candidate could run.{Environment.NewLine}{lines}");
         }
-        var choice = new TunedChoice(op.KernelId, op.KernelHash, op.Key, best, bestTime, timings);
+        var choice = new TuningEntry(op.KernelId, op.KernelHash, op.Key, best, bestTime, timings);
         tuned.Enqueue(choice);
         Publish(KernelEventKind.Tuned, op, best, watch.Elapsed, $"{bestTime:F3} ms", timings);
         return choice;

@@ -119,7 +119,7 @@ public sealed class AutotunerTests : IDisposable
     public void A_valid_table_entry_is_used_without_tuning()
     {
         var tuner = Tuner(new() { ["a"] = 1, ["b"] = 2 });
-        tuner.AddSource(new FixedSource(new TunedChoice("fake.kernel", "hash-1", "k", "b", 2, [])));
+        tuner.AddSource(new FixedSource(new TuningEntry("fake.kernel", "hash-1", "k", "b", 2, [])));
         var op = new FakeTunable("k", "a", "b");
         tuner.Resolve(op).Should().Be("b");
         events.Should().BeEmpty();
@@ -134,7 +134,7 @@ public sealed class AutotunerTests : IDisposable
         string hash, string config, string reason)
     {
         var tuner = Tuner(new() { ["a"] = 1, ["b"] = 2 });
-        tuner.AddSource(new FixedSource(new TunedChoice("fake.kernel", hash, "k", config, 2, []), "my-table.json"));
+        tuner.AddSource(new FixedSource(new TuningEntry("fake.kernel", hash, "k", config, 2, []), "my-table.json"));
         var op = new FakeTunable("k", "a", "b", "c");
         op.Unrunnable.Add("c");
         tuner.Resolve(op).Should().Be("a");

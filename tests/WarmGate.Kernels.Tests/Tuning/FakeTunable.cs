@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using WarmGate.Kernels.Tuning;
 
 namespace WarmGate.Kernels.Tests.Tuning;
@@ -43,9 +44,9 @@ internal sealed class TableTimer(Dictionary<string, double> times) : ICandidateT
     }
 }
 
-internal sealed class FixedSource(TunedChoice choice, string origin = "test-table.json") : ITuningSource
+internal sealed class FixedSource(TuningEntry choice, string origin = "test-table.json") : ITuningSource
 {
-    public bool TryGet(string kernel, string key, out TunedChoice found, out string source)
+    public bool TryGet(string kernel, string key, [NotNullWhen(true)] out TuningEntry? found, out string source)
     {
         found = choice;
         source = origin;
