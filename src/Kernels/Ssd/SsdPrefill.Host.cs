@@ -1,0 +1,155 @@
+using ILGPU;
+using Half = ILGPU.Half;
+using ILGPU.Runtime;
+using WarmGate.Kernels.Numerics;
+
+namespace WarmGate.Kernels.Ssd;
+
+/// <summary>The host-array entry point: upload, run, download (tests, the CLI, warmup).</summary>
+public sealed partial class SsdPrefill
+{
+    private LastRun? lastRun;
+
+    /// <summary>
+    /// Uploads host inputs in the dtypes of <paramref name="options"/>, runs the prefill on the
+    /// accelerator's default stream, waits, and downloads y and the final states (and, if asked,
+    /// every stage's output). Validates everything before allocating anything.
+    /// </summary>
+    /// <param name="inputs">The inputs (fp32 values; rounded to fp16 on upload when the dtype is fp16).</param>
+    /// <param name="shape">The layer shape.</param>
+    /// <param name="options">The code-path options and dtypes.</param>
+    /// <param name="config">The tile config.</param>
+    /// <param name="captureStages">Also download every stage's intermediate output.</param>
+    /// <exception cref="ArgumentException">The inputs do not match the shape and options, or the config is invalid here.</exception>
+    public SsdHostResult Run(
+        SsdHostInputs inputs, SsdShape shape, SsdOptions options, SsdPrefillConfig config, bool captureStages = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(config);
+        SsdValidation.ValidateInputs(shape, options, inputs);
+        config.Validate(Accelerator.MaxNumThreadsPerGroup, nameof(config));
+        SsdValidation.IndexRange(shape, config, inputs.CuSeqlens);
+        return (options.InputDtype, options.StateDtype) switch
+        {
+            (Dtype.F32, Dtype.F32) => RunHost<float, float>(inputs, shape, options, config, captureStages),
+            (Dtype.F32, Dtype.F16) => RunHost<float, Half>(inputs, shape, options, config, captureStages),
+            (Dtype.F16, Dtype.F32) => RunHost<Half, float>(inputs, shape, options, config, captureStages),
+            _ => RunHost<Half, Half>(inputs, shape, options, config, captureStages),
+        };
+    }
+
+    private SsdHostResult RunHost<T, TState>(
+        SsdHostInputs inputs, SsdShape shape, SsdOptions options, SsdPrefillConfig config, bool captureStages)
+        where T : unmanaged
+        where TState : unmanaged
+    {
+        var accelerator = Accelerator;
+        var stream = accelerator.DefaultStream;
+        var buffers = new List<MemoryBuffer>();
+        try
+        {
+            ArrayView<TIn> Upload<TIn>(float[] values)
+                where TIn : unmanaged
+            {
+                var buffer = accelerator.Allocate1D(HostConvert.To<TIn>(values));
+                buffers.Add(buffer);
+                return buffer.View;
+            }
+
+            ArrayView<TOut> Output<TOut>(long length)
+                where TOut : unmanaged
+            {
+                var buffer = accelerator.Allocate1D<TOut>(length);
+                buffers.Add(buffer);
+                return buffer.View;
+            }
+
+            var nseq = inputs.Sequences;
+            var args = new SsdPrefillArgs<T, TState>
+            {
+                Tokens = inputs.Tokens,
+                CuSeqlens = inputs.CuSeqlens,
+                X = Upload<T>(inputs.X),
+                XStride = inputs.XStride,
+                Dt = Upload<T>(inputs.Dt),
+                DtStride = inputs.DtStride,
+                A = Upload<float>(inputs.A),
+                B = Upload<T>(inputs.B),
+                BStride = inputs.BStride,
+                C = Upload<T>(inputs.C),
+                CStride = inputs.CStride,
+                DtBias = inputs.DtBias is null ? null : Upload<float>(inputs.DtBias),
+                D = inputs.D is null ? null : Upload<float>(inputs.D),
+                Z = inputs.Z is null ? null : Upload<T>(inputs.Z),
+                ZStride = inputs.ZStride,
+                InitialStates = inputs.InitialStates is null ? null : Upload<TState>(inputs.InitialStates),
+                Y = Output<T>((long)inputs.Tokens * shape.HeadWidth),
+                FinalStates = Output<TState>((long)nseq * shape.StatePerSequence),
+            };
+            Run(stream, shape, options, config, args);
+            stream.Synchronize();
+            var y = HostConvert.ToFloat(args.Y.GetAsArray(stream));
+            var final = HostConvert.ToFloat(args.FinalStates.GetAsArray(stream));
+            return new SsdHostResult(y, final, captureStages ? CaptureStages<TState>(stream) : null);
+        }
+        finally
+        {
+            foreach (var buffer in buffers)
+                buffer.Dispose();
+        }
+    }
+
+    private SsdStageOutputs CaptureStages<TState>(AcceleratorStream stream)
+        where TState : unmanaged
+    {
+        lock (gate)
+        {
+            var run = lastRun ?? throw new InvalidOperationException("No run to capture.");
+            return new SsdStageOutputs(
+                run.Table,
+                run.Dt.GetAsArray(stream),
+                run.DACumsum.GetAsArray(stream),
+                run.ChunkStates.GetAsArray(stream),
+                HostConvert.ToFloat(run.PassedStates.Cast<TState>().GetAsArray(stream)),
+                run.CB.GetAsArray(stream));
+        }
+    }
+
+    /// <summary>The workspace views of the latest run, for <see cref="CaptureStages"/>.</summary>
+    private sealed record LastRun(
+        SsdChunkTable Table,
+        ArrayView<float> Dt,
+        ArrayView<float> DACumsum,
+        ArrayView<float> ChunkStates,
+        ArrayView<float> CB,
+        ArrayView<byte> PassedStates,
+        Dtype StateDtype);
+}
+
+/// <summary>Converts host arrays between fp32 and the storage types.</summary>
+internal static class HostConvert
+{
+    public static T[] To<T>(float[] values)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float)) return (T[])(object)values;
+        if (typeof(T) != typeof(Half))
+            throw new NotSupportedException($"Storage type {typeof(T).Name} is not supported; use float or ILGPU.Half.");
+        var result = new Half[values.Length];
+        for (var i = 0; i < values.Length; i++)
+            result[i] = (Half)values[i];
+        return (T[])(object)result;
+    }
+
+    public static float[] ToFloat<T>(T[] values)
+        where T : unmanaged
+    {
+        if (values is float[] floats) return floats;
+        if (values is not Half[] halves)
+            throw new NotSupportedException($"Storage type {typeof(T).Name} is not supported; use float or ILGPU.Half.");
+        var result = new float[halves.Length];
+        for (var i = 0; i < halves.Length; i++)
+            result[i] = halves[i];
+        return result;
+    }
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text;
+
+namespace WarmGate.Kernels.Ssd;
+
+/// <summary>
+/// The tunable configuration of an SSD prefill: the internal chunk size Q and each stage's tile
+/// and group sizes, all powers of two. The result does not depend on it (up to rounding), so any
+/// valid config may be chosen by the tuner. Its string form (<see cref="ToString"/>) is what
+/// tuning tables store; <see cref="Parse"/> reads it back.
+/// </summary>
+/// <param name="ChunkSize">Q, the internal chunk size (<c>Q</c>), 1 to 256.</param>
+/// <param name="CumsumHeads">Heads per group of <c>ssd.cumsum</c> (<c>CH</c>); one thread per (chunk, head).</param>
+/// <param name="StateTileP">Head-dim rows per <c>ssd.chunk_state</c> group (<c>SP</c>).</param>
+/// <param name="StateTileN">State columns per <c>ssd.chunk_state</c> group (<c>SN</c>); one thread per (p, n).</param>
+/// <param name="PassingBlock">State elements per <c>ssd.state_passing</c> group (<c>PB</c>).</param>
+/// <param name="BmmTileI">Rows i per <c>ssd.bmm</c> group (<c>BI</c>).</param>
+/// <param name="BmmTileJ">Columns j per <c>ssd.bmm</c> group (<c>BJ</c>); one thread per (i, j).</param>
+/// <param name="ScanTileRows">Token rows per <c>ssd.chunk_scan</c> group (<c>YT</c>).</param>
+/// <param name="ScanTileP">Head-dim columns per <c>ssd.chunk_scan</c> group (<c>YP</c>); one thread per (row, p).</param>
+public sealed record SsdPrefillConfig(
+    int ChunkSize,
+    int CumsumHeads,
+    int StateTileP,
+    int StateTileN,
+    int PassingBlock,
+    int BmmTileI,
+    int BmmTileJ,
+    int ScanTileRows,
+    int ScanTileP)
+{
+    /// <summary>The largest chunk size and tile size a kernel constant can express.</summary>
+    public const int MaxTile = 256;
+
+    private static readonly string[] Names = ["Q", "CH", "SP", "SN", "PB", "BI", "BJ", "YT", "YP"];
+
+    /// <summary>The threads of the largest group any stage launches.</summary>
+    public int MaxGroupSize => Math.Max(
+        Math.Max(CumsumHeads, PassingBlock),
+        Math.Max(StateTileP * StateTileN, Math.Max(BmmTileI * BmmTileJ, ScanTileRows * ScanTileP)));
+
+    /// <summary>A good default: larger tiles and Q=64 on CUDA, groups of at most 64 threads on the CPU accelerator.</summary>
+    public static SsdPrefillConfig Default(bool cuda) => cuda
+        ? new(64, 32, 16, 16, 256, 16, 16, 16, 16)
+        : new(16, 4, 4, 16, 64, 8, 8, 8, 8);
+
+    /// <summary>
+    /// The candidates a tuner tries, default first (ties go to the earlier one). The CPU list is
+    /// small (Q in {16, 32}, groups of at most 64 threads); the CUDA list is larger.
+    /// </summary>
+    public static IReadOnlyList<SsdPrefillConfig> Candidates(bool cuda) => cuda
+        ?
+        [
+            Default(true),
+            new(32, 32, 16, 16, 256, 16, 16, 16, 16),
+            new(128, 32, 16, 16, 256, 16, 16, 16, 16),
+            new(64, 64, 16, 32, 256, 16, 32, 16, 32),
+            new(64, 16, 8, 32, 128, 8, 32, 8, 32),
+            new(32, 32, 8, 16, 128, 16, 16, 32, 8),
+            new(128, 64, 16, 32, 128, 32, 16, 32, 16),
+            new(256, 64, 16, 16, 256, 16, 16, 16, 16),
+        ]
+        :
+        [
+            Default(false),
+            new(32, 4, 4, 16, 64, 8, 8, 8, 8),
+            new(16, 8, 8, 8, 32, 4, 16, 4, 16),
+            new(32, 16, 8, 8, 64, 8, 8, 16, 4),
+        ];
+
+    /// <summary>Whether every group fits in <paramref name="maxThreadsPerGroup"/> threads.</summary>
+    public bool Fits(int maxThreadsPerGroup) => MaxGroupSize <= maxThreadsPerGroup;
+
+    /// <summary>Throws unless every size is a power of two from 1 to 256 and every group fits the device.</summary>
+    /// <param name="maxThreadsPerGroup">The device's largest group (<c>Accelerator.MaxNumThreadsPerGroup</c>).</param>
+    /// <param name="paramName">The argument name the exception carries.</param>
+    /// <exception cref="ArgumentException">A size is not a power of two in [1, 256], or a group is too large for the device.</exception>
+    public void Validate(int maxThreadsPerGroup, string paramName = "config")
+    {
+        var values = Values();
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] < 1 || values[i] > MaxTile || (values[i] & (values[i] - 1)) != 0)
+                throw new ArgumentException(
+                    $"SSD config '{this}': {Names[i]}={values[i]} must be a power of two from 1 to {MaxTile}.",
+                    paramName);
+        }
+        if (!Fits(maxThreadsPerGroup))
+            throw new ArgumentException(
+                $"SSD config '{this}' launches groups of {MaxGroupSize} threads; this device allows at most " +
+                $"{maxThreadsPerGroup}. Pick a config with smaller tiles (see SsdPrefillConfig.Candidates).",
+                paramName);
+    }
+
+    /// <summary>The string form, e.g. <c>Q=64,CH=32,SP=16,SN=16,PB=256,BI=16,BJ=16,YT=16,YP=16</c>.</summary>
+    public override string ToString()
+    {
+        var values = Values();
+        var text = new StringBuilder();
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (i > 0) text.Append(',');
+            text.Append(Names[i]).Append('=').Append(values[i].ToString(CultureInfo.InvariantCulture));
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Reads a config from its <see cref="ToString"/> form (keys in any order, each exactly once).</summary>
+    /// <exception cref="FormatException">The text is not a complete config string.</exception>
+    public static SsdPrefillConfig Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var values = new int?[Names.Length];
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            var index = eq > 0 ? Array.IndexOf(Names, part[..eq].Trim()) : -1;
+            if (index < 0)
+                throw new FormatException(
+                    $"SSD config '{text}': '{part}' is not one of {string.Join(", ", Names)} followed by '=value'.");
+            if (values[index] is not null)
+                throw new FormatException($"SSD config '{text}': {Names[index]} is given twice.");
+            if (!int.TryParse(part[(eq + 1)..].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+                throw new FormatException($"SSD config '{text}': the value of {Names[index]} is not an integer.");
+            values[index] = value;
+        }
+        var missing = Names.Where((_, i) => values[i] is null).ToList();
+        if (missing.Count > 0)
+            throw new FormatException($"SSD config '{text}' lacks {string.Join(", ", missing)}.");
+        return new(
+            values[0]!.Value, values[1]!.Value, values[2]!.Value, values[3]!.Value, values[4]!.Value,
+            values[5]!.Value, values[6]!.Value, values[7]!.Value, values[8]!.Value);
+    }
+
+    /// <summary>Parses a config, returning false instead of throwing on bad text.</summary>
+    public static bool TryParse(string? text, out SsdPrefillConfig? config)
+    {
+        config = null;
+        if (text is null) return false;
+        try
+        {
+            config = Parse(text);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private int[] Values() =>
+        [ChunkSize, CumsumHeads, StateTileP, StateTileN, PassingBlock, BmmTileI, BmmTileJ, ScanTileRows, ScanTileP];
+}

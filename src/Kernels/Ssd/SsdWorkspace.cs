@@ -1,0 +1,104 @@
+using System.Runtime.CompilerServices;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace WarmGate.Kernels.Ssd;
+
+/// <summary>
+/// The intermediate buffers of <see cref="SsdPrefill"/>: the chunk table, processed dt, dA
+/// cumsum, chunk states, passed states and CB. Grow-only: a buffer is reallocated only when a
+/// call needs more than it holds, so steady serving allocates nothing.
+/// </summary>
+internal sealed class SsdWorkspace(Accelerator accelerator) : IDisposable
+{
+    private readonly Grow<int> table = new(accelerator);
+    private readonly Grow<float> dt = new(accelerator);
+    private readonly Grow<float> dACumsum = new(accelerator);
+    private readonly Grow<float> chunkStates = new(accelerator);
+    private readonly Grow<float> passedStates = new(accelerator);
+    private readonly Grow<float> cb = new(accelerator);
+    private int[]? uploadedCuSeqlens;
+    private int uploadedChunkSize;
+    private int uploadedLength;
+
+    /// <summary>The chunk table as four views: start, length, sequence (one per chunk) and first chunk (nseq + 1).</summary>
+    public (ArrayView<int> Start, ArrayView<int> Length, ArrayView<int> Sequence, ArrayView<int> FirstChunk) Table(
+        AcceleratorStream stream, int[] cuSeqlens, SsdChunkTable chunks)
+    {
+        int n = chunks.Count, nseq = chunks.Sequences, length = (3 * n) + nseq + 1;
+        var grew = table.Ensure(stream, length);
+        if (grew || uploadedCuSeqlens is null || uploadedChunkSize != chunks.ChunkSize
+            || !uploadedCuSeqlens.AsSpan().SequenceEqual(cuSeqlens))
+        {
+            var host = new int[length];
+            chunks.StartArray.CopyTo(host, 0);
+            chunks.LengthArray.CopyTo(host, n);
+            chunks.SequenceArray.CopyTo(host, 2 * n);
+            chunks.FirstChunkArray.CopyTo(host, 3 * n);
+            table.View.SubView(0, length).CopyFromCPU(stream, host);
+            uploadedCuSeqlens = (int[])cuSeqlens.Clone();
+            uploadedChunkSize = chunks.ChunkSize;
+            uploadedLength = length;
+        }
+        var all = table.View.SubView(0, uploadedLength);
+        return (all.SubView(0, n), all.SubView(n, n), all.SubView(2 * n, n), all.SubView(3 * n, nseq + 1));
+    }
+
+    public ArrayView<float> Dt(AcceleratorStream stream, long length) => dt.Get(stream, length);
+
+    public ArrayView<float> DACumsum(AcceleratorStream stream, long length) => dACumsum.Get(stream, length);
+
+    public ArrayView<float> ChunkStates(AcceleratorStream stream, long length) => chunkStates.Get(stream, length);
+
+    public ArrayView<float> CB(AcceleratorStream stream, long length) => cb.Get(stream, length);
+
+    /// <summary>The passed states in the state dtype, carved from an fp32 buffer.</summary>
+    public ArrayView<TState> PassedStates<TState>(AcceleratorStream stream, long length)
+        where TState : unmanaged
+    {
+        var floats = ((length * Unsafe.SizeOf<TState>()) + sizeof(float) - 1) / sizeof(float);
+        return passedStates.Get(stream, floats).Cast<TState>().SubView(0, length);
+    }
+
+    public void Dispose()
+    {
+        table.Dispose();
+        dt.Dispose();
+        dACumsum.Dispose();
+        chunkStates.Dispose();
+        passedStates.Dispose();
+        cb.Dispose();
+    }
+
+    /// <summary>One grow-only device buffer.</summary>
+    private sealed class Grow<T>(Accelerator accelerator) : IDisposable
+        where T : unmanaged
+    {
+        private MemoryBuffer1D<T, Stride1D.Dense>? buffer;
+
+        public ArrayView<T> View => buffer!.View;
+
+        /// <summary>Makes the buffer hold at least <paramref name="length"/> elements; true when it was (re)allocated.</summary>
+        public bool Ensure(AcceleratorStream stream, long length)
+        {
+            if (buffer is not null && buffer.Length >= length) return false;
+            // Work queued on the stream may still read the old buffer.
+            stream.Synchronize();
+            buffer?.Dispose();
+            buffer = accelerator.Allocate1D<T>(Math.Max(1, length));
+            return true;
+        }
+
+        public ArrayView<T> Get(AcceleratorStream stream, long length)
+        {
+            Ensure(stream, length);
+            return buffer!.View.SubView(0, length);
+        }
+
+        public void Dispose()
+        {
+            buffer?.Dispose();
+            buffer = null;
+        }
+    }
+}
