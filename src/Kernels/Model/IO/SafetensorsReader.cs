@@ -54,7 +54,7 @@ public sealed class SafetensorsReader : IDisposable
     public static SafetensorsReader Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptions.RandomAccess);
         try
         {
             long length = RandomAccess.GetLength(handle);
