@@ -104,6 +104,17 @@ public sealed class Mamba2CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void A_config_claiming_billions_of_layers_fails_fast_at_the_first_missing_layer()
+    {
+        WriteRaw(TinyMamba2.Config, WeightsFor(TinyMamba2.Config));
+        (TinyMamba2.Config with { NumHiddenLayers = int.MaxValue }).Save(folder.File("config.json"));
+
+        var error = FluentActions.Invoking(() => Mamba2Checkpoint.Open(folder.Path)).Should().Throw<ModelFormatException>().Which;
+
+        error.Item.Should().Be(Mamba2TensorNames.LayerNorm(2));
+    }
+
+    [Fact]
     public void Tied_embeddings_make_the_lm_head_optional()
     {
         var config = TinyMamba2.Config with { TieWordEmbeddings = true };
