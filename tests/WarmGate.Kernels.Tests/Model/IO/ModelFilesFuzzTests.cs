@@ -36,7 +36,7 @@ public sealed class ModelFilesFuzzTests : IDisposable
         var clock = Stopwatch.StartNew();
 
         var cases = new List<byte[]>();
-        for (int length = 0; length < original.Length; length += length < headerEnd + 16 ? 7 : 97)
+        for (int length = 0; length < original.Length; length += length < headerEnd + 16 ? 11 : 97)
             cases.Add(original[..length]);
         for (int i = 0; i < 300; i++)
             cases.Add(Mutate(original, headerEnd, random));
