@@ -29,17 +29,11 @@ public static class Mamba2CheckpointWriter
         if (!dtype.IsFloatConvertible())
             throw new ArgumentException($"dtype {dtype.HeaderName()} is not a float type; use F32, F16 or BF16.", nameof(dtype));
 
-        var specs = Mamba2TensorSpec.For(config);
-        var known = specs.ToDictionary(s => s.Name, StringComparer.Ordinal);
-        foreach (string name in tensors.Keys)
-        {
-            if (!known.ContainsKey(name))
-                throw new ArgumentException($"Tensor '{name}' is not part of a Mamba2 checkpoint for this config.", nameof(tensors));
-        }
-
         var items = new List<SafetensorsTensor>();
-        foreach (var spec in specs)
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var spec in Mamba2TensorSpec.Enumerate(config))
         {
+            known.Add(spec.Name);
             if (!tensors.TryGetValue(spec.Name, out var values))
             {
                 if (spec.Required)
@@ -56,6 +50,12 @@ public static class Mamba2CheckpointWriter
             }
 
             items.Add(new SafetensorsTensor(spec.Name, dtype, spec.Shape, values));
+        }
+
+        foreach (string name in tensors.Keys)
+        {
+            if (!known.Contains(name))
+                throw new ArgumentException($"Tensor '{name}' is not part of a Mamba2 checkpoint for this config.", nameof(tensors));
         }
 
         if (File.Exists(configPath) && !overwrite)

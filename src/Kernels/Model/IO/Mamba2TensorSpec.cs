@@ -16,33 +16,38 @@ public sealed record Mamba2TensorSpec(string Name, IReadOnlyList<long> Shape, bo
     public static IReadOnlyList<Mamba2TensorSpec> For(Mamba2Config config)
     {
         ArgumentNullException.ThrowIfNull(config);
+        return Enumerate(config).ToList();
+    }
+
+    /// <summary>The same tensors as <see cref="For"/>, produced lazily (a config may claim billions of layers).</summary>
+    internal static IEnumerable<Mamba2TensorSpec> Enumerate(Mamba2Config config)
+    {
         long hidden = config.HiddenSize;
         long vocab = config.VocabSize;
         long inner = config.IntermediateSize;
         long heads = config.NumHeads;
         long convDim = config.ConvDim;
         long inProj = config.InProjOutSize;
-        var specs = new List<Mamba2TensorSpec> { new(Mamba2TensorNames.Embeddings, [vocab, hidden], true) };
+        yield return new(Mamba2TensorNames.Embeddings, [vocab, hidden], true);
         for (int i = 0; i < config.NumHiddenLayers; i++)
         {
-            specs.Add(new(Mamba2TensorNames.LayerNorm(i), [hidden], true));
-            specs.Add(new(Mamba2TensorNames.InProjWeight(i), [inProj, hidden], true));
+            yield return new(Mamba2TensorNames.LayerNorm(i), [hidden], true);
+            yield return new(Mamba2TensorNames.InProjWeight(i), [inProj, hidden], true);
             if (config.UseBias)
-                specs.Add(new(Mamba2TensorNames.InProjBias(i), [inProj], true));
-            specs.Add(new(Mamba2TensorNames.Conv1dWeight(i), [convDim, 1, config.ConvKernel], true));
+                yield return new(Mamba2TensorNames.InProjBias(i), [inProj], true);
+            yield return new(Mamba2TensorNames.Conv1dWeight(i), [convDim, 1, config.ConvKernel], true);
             if (config.UseConvBias)
-                specs.Add(new(Mamba2TensorNames.Conv1dBias(i), [convDim], true));
-            specs.Add(new(Mamba2TensorNames.DtBias(i), [heads], true));
-            specs.Add(new(Mamba2TensorNames.ALog(i), [heads], true));
-            specs.Add(new(Mamba2TensorNames.D(i), [heads], true));
-            specs.Add(new(Mamba2TensorNames.MixerNorm(i), [inner], true));
-            specs.Add(new(Mamba2TensorNames.OutProjWeight(i), [hidden, inner], true));
+                yield return new(Mamba2TensorNames.Conv1dBias(i), [convDim], true);
+            yield return new(Mamba2TensorNames.DtBias(i), [heads], true);
+            yield return new(Mamba2TensorNames.ALog(i), [heads], true);
+            yield return new(Mamba2TensorNames.D(i), [heads], true);
+            yield return new(Mamba2TensorNames.MixerNorm(i), [inner], true);
+            yield return new(Mamba2TensorNames.OutProjWeight(i), [hidden, inner], true);
             if (config.UseBias)
-                specs.Add(new(Mamba2TensorNames.OutProjBias(i), [hidden], true));
+                yield return new(Mamba2TensorNames.OutProjBias(i), [hidden], true);
         }
 
-        specs.Add(new(Mamba2TensorNames.NormF, [hidden], true));
-        specs.Add(new(Mamba2TensorNames.LmHead, [vocab, hidden], !config.TieWordEmbeddings));
-        return specs;
+        yield return new(Mamba2TensorNames.NormF, [hidden], true);
+        yield return new(Mamba2TensorNames.LmHead, [vocab, hidden], !config.TieWordEmbeddings);
     }
 }

@@ -54,7 +54,7 @@ public sealed class SafetensorsReader : IDisposable
     public static SafetensorsReader Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptions.RandomAccess);
         try
         {
             long length = RandomAccess.GetLength(handle);
@@ -166,11 +166,18 @@ public sealed class SafetensorsReader : IDisposable
         long offset = DataOffset + info.DataBegin;
         if (info.Dtype == SafetensorsDtype.F32)
         {
-            ReadExactly(handle, MemoryMarshal.AsBytes(destination), offset, Path, info.Name);
-            if (!BitConverter.IsLittleEndian)
+            // Straight into the destination, in slices whose byte length fits in an int.
+            for (int done = 0; done < destination.Length;)
             {
-                var bits = MemoryMarshal.Cast<float, uint>(destination);
-                BinaryPrimitives.ReverseEndianness(bits, bits);
+                var slice = destination.Slice(done, Math.Min(destination.Length - done, 1 << 28));
+                ReadExactly(handle, MemoryMarshal.AsBytes(slice), offset + (4L * done), Path, info.Name);
+                if (!BitConverter.IsLittleEndian)
+                {
+                    var bits = MemoryMarshal.Cast<float, uint>(slice);
+                    BinaryPrimitives.ReverseEndianness(bits, bits);
+                }
+
+                done += slice.Length;
             }
 
             return;
