@@ -176,7 +176,7 @@ public sealed class SelectiveStateUpdate
         Run(shape, options, views, deviceSlots, config);
         Accelerator.Synchronize();
         state.CopyToCPU(arrays.State);
-        y.CopyToCPU(arrays.Y);
+        if (arrays.Y.Length > 0) y.CopyToCPU(arrays.Y);
     }
 
     private Action<AcceleratorStream, KernelConfig, StateUpdateArgs<TIn, TState>> Launcher<TIn, TState>(
