@@ -28,7 +28,7 @@ public sealed partial class CausalConv1d
         var input = DecodeChecks.Rows(n.Input, rows, shape.Channels, n.InputStride, P("Input"), "The conv input");
         var output = DecodeChecks.Rows(n.Output, rows, shape.Channels, n.OutputStride, P("Output"), "The conv output");
         DecodeChecks.Length(n.Weight, (long)shape.Channels * shape.Width, P("Weight"), $"The conv weight (C·K = {shape.Channels}·{shape.Width})");
-        if (options.Bias) DecodeChecks.Length(n.Bias, shape.Channels, P("Bias"), "The conv bias (C)");
+        if (options.Bias) DecodeChecks.Length(n.Bias, shape.Channels, P("Bias"), "The conv bias (C values, options.Bias is on)");
         else DecodeChecks.Absent(n.Bias, P("Bias"), "The conv bias", "options.Bias is off");
         int cacheSlots;
         if (shape.Width == 1)

@@ -219,13 +219,13 @@ public sealed class SelectiveStateUpdate
         switch (options.D)
         {
             case DSkip.None: DecodeChecks.Absent(n.D, P("D"), "D", "options.D is None"); break;
-            case DSkip.PerHead: DecodeChecks.Length(n.D, shape.Heads, P("D"), "D per head (H)"); break;
-            default: DecodeChecks.Length(n.D, shape.Channels, P("D"), "D per channel (H·P)"); break;
+            case DSkip.PerHead: DecodeChecks.Length(n.D, shape.Heads, P("D"), "D per head (H values, options.D is PerHead)"); break;
+            default: DecodeChecks.Length(n.D, shape.Channels, P("D"), "D per channel (H·P values, options.D is PerChannel)"); break;
         }
         var z = 0;
-        if (options.Z) z = DecodeChecks.Rows(n.Z, batch, shape.Channels, n.ZStride, P("Z"), "z");
+        if (options.Z) z = DecodeChecks.Rows(n.Z, batch, shape.Channels, n.ZStride, P("Z"), "z (options.Z is on)");
         else DecodeChecks.Absent(n.Z, P("Z"), "z", "options.Z is off");
-        if (options.DtBias) DecodeChecks.Length(n.DtBias, shape.Heads, P("DtBias"), "dt bias (one per head)");
+        if (options.DtBias) DecodeChecks.Length(n.DtBias, shape.Heads, P("DtBias"), "dt bias (H values, options.DtBias is on)");
         else DecodeChecks.Absent(n.DtBias, P("DtBias"), "dt bias", "options.DtBias is off");
         return new Layout(cacheSlots, x, dt, b, c, z, y);
     }

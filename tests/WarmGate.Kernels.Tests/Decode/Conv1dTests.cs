@@ -125,4 +125,16 @@ public sealed class Conv1dTests(DecodeDevice device) : IClassFixture<DecodeDevic
         }
         state.Should().Equal(longState, "both paths end with the same last K−1 inputs");
     }
+
+    [Fact]
+    public void Width_one_keeps_no_state_and_is_a_pointwise_scale()
+    {
+        var shape = new Conv1dShape(3, 1);
+        var output = new float[6];
+        op.Prefill(shape, new Conv1dOptions(Bias: false, Silu: false), false, new Conv1dArrays<float>
+        {
+            Input = [1, 2, 3, 4, 5, 6], Output = output, Weight = [2, -1, 0.5f], State = [],
+        }, [0, 1, 2], [0, 1]);
+        output.Should().Equal(2, -2, 1.5f, 8, -5, 3);
+    }
 }
