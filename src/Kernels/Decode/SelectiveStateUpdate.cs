@@ -1,0 +1,232 @@
+using ILGPU;
+using ILGPU.Runtime;
+using WarmGate.Kernels.Numerics;
+using WarmGate.Kernels.Runtime;
+using Half = ILGPU.Half;
+
+namespace WarmGate.Kernels.Decode;
+
+/// <summary>
+/// The Mamba2 decode step (vLLM's <c>selective_state_update</c>): for each sequence of a batch,
+/// one token updates the state in its cache slot and produces one output row.
+/// <code>
+/// dt' = softplus?(dt + bias)      (threshold 20, no dt limit)
+/// state[p,n] = state[p,n]·exp(dt'·A_h) + dt'·x[p]·B[g(h),n]
+/// y[p] = Σ_n state[p,n]·C[g(h),n] + D·x[p];  y ← y·z·σ(z) when z is given
+/// </code>
+/// Every compilation goes through the <see cref="KernelRegistry"/> under the id
+/// <see cref="KernelId"/>, keyed by <see cref="Key"/>; each (options, configuration) pair is one
+/// compilation. Every check runs before anything is compiled or launched.
+/// </summary>
+public sealed class SelectiveStateUpdate
+{
+    /// <summary>The kernel id in registry events and tuning tables.</summary>
+    public const string KernelId = "decode.state_update";
+
+    private static readonly KernelMethodCache<(StateUpdateOptions Options, StateUpdateConfig Config)> Methods = new(
+        KernelMethodCache<int>.Definition(typeof(StateUpdateKernel), nameof(StateUpdateKernel.Run)),
+        static k =>
+        [
+            TypeConstants.Storage(k.Options.Input), TypeConstants.ElementOps(k.Options.Input),
+            TypeConstants.Storage(k.Options.State), TypeConstants.ElementOps(k.Options.State),
+            TypeConstants.Flag(k.Options.D != DSkip.None), TypeConstants.Flag(k.Options.D == DSkip.PerChannel),
+            TypeConstants.Flag(k.Options.Z), TypeConstants.Flag(k.Options.DtBias), TypeConstants.Flag(k.Options.DtSoftplus),
+            TypeConstants.Constant(k.Config.GroupSize), TypeConstants.Constant(k.Config.RowsPerGroup),
+        ]);
+
+    /// <summary>Creates the operation; it compiles only through <paramref name="registry"/>.</summary>
+    public SelectiveStateUpdate(KernelRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        Registry = registry;
+    }
+
+    /// <summary>The registry every compilation goes through.</summary>
+    public KernelRegistry Registry { get; }
+
+    private Accelerator Accelerator => Registry.Accelerator;
+
+    private bool IsCuda => Accelerator.AcceleratorType == AcceleratorType.Cuda;
+
+    /// <summary>The compile and tuning key, e.g. <c>H=80,P=64,G=1,N=128,in=f32,st=f32,D=head,z=0,sp=1,bias=1</c>.</summary>
+    public static string Key(StateUpdateShape shape, StateUpdateOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(options);
+        return $"{shape},{options}";
+    }
+
+    /// <summary>The default configuration for this registry's accelerator.</summary>
+    public StateUpdateConfig DefaultConfig => StateUpdateConfig.Default(IsCuda);
+
+    /// <summary>The candidate configurations for this registry's accelerator.</summary>
+    public IReadOnlyList<StateUpdateConfig> Candidates => StateUpdateConfig.Candidates(IsCuda);
+
+    /// <summary>Compiles the kernel for this code path and configuration without running it (warmup).</summary>
+    /// <exception cref="ArgumentException">The configuration does not fit the accelerator.</exception>
+    public void Prepare(StateUpdateShape shape, StateUpdateOptions options, StateUpdateConfig? config = null)
+    {
+        var key = Key(shape, options);
+        config = CheckConfig(config);
+        switch (options.Input, options.State)
+        {
+            case (Dtype.F32, Dtype.F32): Launcher<float, float>(key, options, config); break;
+            case (Dtype.F32, Dtype.F16): Launcher<float, Half>(key, options, config); break;
+            case (Dtype.F16, Dtype.F32): Launcher<Half, float>(key, options, config); break;
+            case (Dtype.F16, Dtype.F16): Launcher<Half, Half>(key, options, config); break;
+            default: throw new ArgumentOutOfRangeException(nameof(options), options, "Unknown dtype.");
+        }
+    }
+
+    /// <summary>
+    /// Enqueues one decode step on <paramref name="stream"/> (default: the accelerator's default
+    /// stream); it does not wait for it.
+    /// </summary>
+    /// <typeparam name="TIn">Storage of the input dtype (<see cref="float"/> or <see cref="ILGPU.Half"/>), matching <see cref="StateUpdateOptions.Input"/>.</typeparam>
+    /// <typeparam name="TState">Storage of the state dtype, matching <see cref="StateUpdateOptions.State"/>.</typeparam>
+    /// <param name="shape">The model dimensions.</param>
+    /// <param name="options">The code path: dtypes and optional inputs.</param>
+    /// <param name="views">The tensors; see <see cref="StateUpdateViews{TIn, TState}"/> for layouts.</param>
+    /// <param name="slots">The cache slot of each sequence; its count is the batch size.</param>
+    /// <param name="config">The tiling; default <see cref="DefaultConfig"/>.</param>
+    /// <param name="stream">The stream to launch on.</param>
+    /// <exception cref="ArgumentException">A tensor, stride, slot count or configuration does not match; nothing was launched.</exception>
+    public void Run<TIn, TState>(
+        StateUpdateShape shape,
+        StateUpdateOptions options,
+        in StateUpdateViews<TIn, TState> views,
+        CacheSlots slots,
+        StateUpdateConfig? config = null,
+        AcceleratorStream? stream = null)
+        where TIn : unmanaged
+        where TState : unmanaged
+    {
+        var key = Key(shape, options);
+        ArgumentNullException.ThrowIfNull(slots);
+        config = CheckConfig(config);
+        var layout = Check<TIn, TState>(shape, options, nameof(views), slots.Count, new Lengths(
+            views.State.Length, views.X.Length, views.XStride, views.Dt.Length, views.DtStride, views.A.Length,
+            views.B.Length, views.BStride, views.C.Length, views.CStride, views.Y.Length, views.YStride,
+            views.D.Length, views.Z.Length, views.ZStride, views.DtBias.Length));
+        if (slots.Capacity > layout.CacheSlots)
+        {
+            throw DecodeChecks.Error(nameof(slots), "The slot indices address a larger cache than views.State holds",
+                $"a capacity <= {layout.CacheSlots} slots", $"capacity {slots.Capacity}");
+        }
+
+        var launcher = Launcher<TIn, TState>(key, options, config);
+        if (slots.Count == 0) return;
+        var args = new StateUpdateArgs<TIn, TState>
+        {
+            State = views.State, Slots = slots.View, X = views.X, Dt = views.Dt, A = views.A, B = views.B,
+            C = views.C, D = views.D, Z = views.Z, DtBias = views.DtBias, Y = views.Y,
+            Heads = shape.Heads, HeadDim = shape.HeadDim, StateDim = shape.StateDim,
+            HeadsPerGroup = shape.HeadsPerGroup,
+            TilesPerHead = (shape.HeadDim + config.RowsPerGroup - 1) / config.RowsPerGroup,
+            XStride = layout.X, DtStride = layout.Dt, BStride = layout.B, CStride = layout.C,
+            ZStride = layout.Z, YStride = layout.Y,
+        };
+        var groups = (long)slots.Count * shape.Heads * args.TilesPerHead;
+        if (groups > int.MaxValue)
+            throw DecodeChecks.Error(nameof(slots), "The batch needs too many thread groups", $"<= {int.MaxValue}", $"{groups}");
+        launcher(stream ?? Accelerator.DefaultStream, new KernelConfig((int)groups, config.GroupSize), args);
+    }
+
+    /// <summary>
+    /// Runs one decode step on host arrays: checks everything, uploads, runs, waits, and writes
+    /// <see cref="StateUpdateArrays{TIn, TState}.State"/> and <see cref="StateUpdateArrays{TIn, TState}.Y"/> back in place.
+    /// </summary>
+    /// <param name="shape">The model dimensions.</param>
+    /// <param name="options">The code path.</param>
+    /// <param name="arrays">The tensors as host arrays.</param>
+    /// <param name="slots">The cache slot of each sequence (negative: padding); its length is the batch size.</param>
+    /// <param name="config">The tiling; default <see cref="DefaultConfig"/>.</param>
+    /// <exception cref="ArgumentException">An array, stride, slot or configuration does not match; nothing was compiled or launched.</exception>
+    public void Run<TIn, TState>(
+        StateUpdateShape shape,
+        StateUpdateOptions options,
+        StateUpdateArrays<TIn, TState> arrays,
+        int[] slots,
+        StateUpdateConfig? config = null)
+        where TIn : unmanaged
+        where TState : unmanaged
+    {
+        Key(shape, options);
+        ArgumentNullException.ThrowIfNull(arrays);
+        ArgumentNullException.ThrowIfNull(slots);
+        config = CheckConfig(config);
+        var layout = Check<TIn, TState>(shape, options, nameof(arrays), slots.Length, new Lengths(
+            arrays.State.Length, arrays.X.Length, arrays.XStride, arrays.Dt.Length, arrays.DtStride, arrays.A.Length,
+            arrays.B.Length, arrays.BStride, arrays.C.Length, arrays.CStride, arrays.Y.Length, arrays.YStride,
+            arrays.D?.Length ?? 0, arrays.Z?.Length ?? 0, arrays.ZStride, arrays.DtBias?.Length ?? 0));
+        CacheSlots.Validate(slots, layout.CacheSlots, nameof(slots));
+
+        using var buffers = new HostUpload(Accelerator);
+        using var deviceSlots = new CacheSlots(Accelerator, slots, layout.CacheSlots);
+        var state = buffers.Upload(arrays.State);
+        var y = buffers.Upload(arrays.Y);
+        var views = new StateUpdateViews<TIn, TState>
+        {
+            State = state, X = buffers.Upload(arrays.X), Dt = buffers.Upload(arrays.Dt), A = buffers.Upload(arrays.A),
+            B = buffers.Upload(arrays.B), C = buffers.Upload(arrays.C), Y = y,
+            D = buffers.Upload(arrays.D), Z = buffers.Upload(arrays.Z), DtBias = buffers.Upload(arrays.DtBias),
+            XStride = arrays.XStride, DtStride = arrays.DtStride, BStride = arrays.BStride,
+            CStride = arrays.CStride, ZStride = arrays.ZStride, YStride = arrays.YStride,
+        };
+        Run(shape, options, views, deviceSlots, config);
+        Accelerator.Synchronize();
+        state.CopyToCPU(arrays.State);
+        if (arrays.Y.Length > 0) y.CopyToCPU(arrays.Y);
+    }
+
+    private Action<AcceleratorStream, KernelConfig, StateUpdateArgs<TIn, TState>> Launcher<TIn, TState>(
+        string key, StateUpdateOptions options, StateUpdateConfig config)
+        where TIn : unmanaged
+        where TState : unmanaged =>
+        Registry.GetOrCompile<Action<AcceleratorStream, KernelConfig, StateUpdateArgs<TIn, TState>>>(
+            KernelId, Methods.Get((options, config)), key, config.ToString());
+
+    private StateUpdateConfig CheckConfig(StateUpdateConfig? config)
+    {
+        config ??= DefaultConfig;
+        var max = Accelerator.MaxNumThreadsPerGroup;
+        if (config.GroupSize > max)
+        {
+            throw DecodeChecks.Error(nameof(config), $"Configuration {config} does not fit {Accelerator.Name}",
+                $"a group size <= {max}", $"{config.GroupSize}");
+        }
+        return config;
+    }
+
+    private readonly record struct Lengths(
+        long State, long X, int XStride, long Dt, int DtStride, long A, long B, int BStride, long C, int CStride,
+        long Y, int YStride, long D, long Z, int ZStride, long DtBias);
+
+    private readonly record struct Layout(int CacheSlots, int X, int Dt, int B, int C, int Z, int Y);
+
+    private static Layout Check<TIn, TState>(StateUpdateShape shape, StateUpdateOptions options, string arg, int batch, Lengths n)
+    {
+        DecodeChecks.Storage<TIn>(options.Input, nameof(options), "options.Input");
+        DecodeChecks.Storage<TState>(options.State, nameof(options), "options.State");
+        string P(string tensor) => arg + "." + tensor;
+        var cacheSlots = DecodeChecks.Slots(n.State, shape.SlotSize, P("State"), "The state cache", $"H·P·N = {shape.Heads}·{shape.HeadDim}·{shape.StateDim}");
+        var x = DecodeChecks.Rows(n.X, batch, shape.Channels, n.XStride, P("X"), "x");
+        var dt = DecodeChecks.Rows(n.Dt, batch, shape.Heads, n.DtStride, P("Dt"), "dt");
+        DecodeChecks.Length(n.A, shape.Heads, P("A"), "A (one per head)");
+        var b = DecodeChecks.Rows(n.B, batch, shape.GroupWidth, n.BStride, P("B"), "B");
+        var c = DecodeChecks.Rows(n.C, batch, shape.GroupWidth, n.CStride, P("C"), "C");
+        var y = DecodeChecks.Rows(n.Y, batch, shape.Channels, n.YStride, P("Y"), "y");
+        switch (options.D)
+        {
+            case DSkip.None: DecodeChecks.Absent(n.D, P("D"), "D", "options.D is None"); break;
+            case DSkip.PerHead: DecodeChecks.Length(n.D, shape.Heads, P("D"), "D per head (H values, options.D is PerHead)"); break;
+            default: DecodeChecks.Length(n.D, shape.Channels, P("D"), "D per channel (H·P values, options.D is PerChannel)"); break;
+        }
+        var z = 0;
+        if (options.Z) z = DecodeChecks.Rows(n.Z, batch, shape.Channels, n.ZStride, P("Z"), "z (options.Z is on)");
+        else DecodeChecks.Absent(n.Z, P("Z"), "z", "options.Z is off");
+        if (options.DtBias) DecodeChecks.Length(n.DtBias, shape.Heads, P("DtBias"), "dt bias (H values, options.DtBias is on)");
+        else DecodeChecks.Absent(n.DtBias, P("DtBias"), "dt bias", "options.DtBias is off");
+        return new Layout(cacheSlots, x, dt, b, c, z, y);
+    }
+}

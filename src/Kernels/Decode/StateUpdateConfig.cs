@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace WarmGate.Kernels.Decode;
+
+/// <summary>
+/// How the state-update kernel is tiled: a group of <see cref="GroupSize"/> threads owns
+/// <see cref="RowsPerGroup"/> rows (p) of one head of one sequence; the
+/// <see cref="LanesPerRow"/> threads of a row stride over the state size N and reduce
+/// <c>Σ_n state·C</c> through shared memory. Written <c>GS=128,TP=4</c>.
+/// </summary>
+public sealed record StateUpdateConfig
+{
+    /// <summary>Creates and checks a configuration.</summary>
+    /// <param name="groupSize">Threads per group: a power of two from 1 to 256.</param>
+    /// <param name="rowsPerGroup">State rows per group: a power of two, at most <paramref name="groupSize"/>.</param>
+    /// <exception cref="ArgumentException">A value is not a power of two in range.</exception>
+    public StateUpdateConfig(int groupSize, int rowsPerGroup)
+    {
+        ConfigText.PowerOfTwo(groupSize, 256, nameof(groupSize), "Group size GS");
+        ConfigText.PowerOfTwo(rowsPerGroup, groupSize, nameof(rowsPerGroup), "Rows per group TP");
+        GroupSize = groupSize;
+        RowsPerGroup = rowsPerGroup;
+    }
+
+    /// <summary>GS: threads per group.</summary>
+    public int GroupSize { get; }
+
+    /// <summary>TP: state rows (head-dim channels) per group.</summary>
+    public int RowsPerGroup { get; }
+
+    /// <summary>GS/TP: the threads that share one row and reduce over N.</summary>
+    public int LanesPerRow => GroupSize / RowsPerGroup;
+
+    /// <summary>The configuration used when none is given or tuned.</summary>
+    /// <param name="cuda">Whether the accelerator is a CUDA device (else ILGPU's CPU accelerator).</param>
+    public static StateUpdateConfig Default(bool cuda) => Candidates(cuda)[0];
+
+    /// <summary>The configurations an autotuner should try, best guess first.</summary>
+    /// <param name="cuda">Whether the accelerator is a CUDA device (else ILGPU's CPU accelerator, at most 64 threads a group).</param>
+    public static IReadOnlyList<StateUpdateConfig> Candidates(bool cuda) => cuda ? CudaCandidates : CpuCandidates;
+
+    /// <summary>Parses the text written by <see cref="ToString"/>, e.g. <c>GS=128,TP=4</c>.</summary>
+    /// <exception cref="FormatException">The text is not of that form.</exception>
+    /// <exception cref="ArgumentException">A value is out of range.</exception>
+    public static StateUpdateConfig Parse(string text)
+    {
+        var v = ConfigText.Parse(text, "state-update", "GS", "TP");
+        return new StateUpdateConfig(v[0], v[1]);
+    }
+
+    /// <summary>The configuration as <c>GS=..,TP=..</c>.</summary>
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"GS={GroupSize},TP={RowsPerGroup}");
+
+    private static readonly StateUpdateConfig[] CpuCandidates = [new(64, 4), new(32, 2), new(64, 16)];
+
+    private static readonly StateUpdateConfig[] CudaCandidates =
+    [
+        new(128, 4), new(64, 2), new(256, 8), new(128, 8), new(256, 16), new(64, 4), new(128, 2), new(256, 4),
+    ];
+}
