@@ -19,8 +19,8 @@ public sealed class TableDiffTests
     [Fact]
     public void Added_and_removed_entries_are_listed_with_their_values()
     {
-        var before = Table(entries: [Prefill(), Decode()]);
-        var after = Table(entries: [Prefill(), Decode(key: "P=128,N=128,T=f32", config: "B=256", ms: 0.02)]);
+        var before = Table(entries: [Prefill(), DecodeEntry()]);
+        var after = Table(entries: [Prefill(), DecodeEntry(key: "P=128,N=128,T=f32", config: "B=256", ms: 0.02)]);
 
         var diff = TableDiff.Compare(before, after);
 
@@ -47,7 +47,7 @@ public sealed class TableDiffTests
     [InlineData(0.125, 0.135, 5, "+8.0%")]
     public void A_time_change_is_reported_only_beyond_the_threshold(double before, double after, double threshold, string? expected)
     {
-        var diff = TableDiff.Compare(Table(entries: [Decode(ms: before)]), Table(entries: [Decode(ms: after)]), threshold);
+        var diff = TableDiff.Compare(Table(entries: [DecodeEntry(ms: before)]), Table(entries: [DecodeEntry(ms: after)]), threshold);
 
         if (expected is null)
         {
@@ -65,7 +65,7 @@ public sealed class TableDiffTests
     [Fact]
     public void A_kernel_hash_change_alone_is_reported()
     {
-        var diff = TableDiff.Compare(Table(entries: [Decode()]), Table(entries: [Decode(hash: "new-hash")]));
+        var diff = TableDiff.Compare(Table(entries: [DecodeEntry()]), Table(entries: [DecodeEntry(hash: "new-hash")]));
 
         var change = diff.Changes.Should().ContainSingle().Which;
         change.Kind.Should().Be(TableChangeKind.KernelHashChanged);

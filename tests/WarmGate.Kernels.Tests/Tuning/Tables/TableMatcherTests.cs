@@ -23,7 +23,7 @@ public sealed class TableMatcherTests : IDisposable
         result.Used.Should().HaveCount(2);
         result.TryGetEntry("ssd.prefill", Prefill().Key, out var entry).Should().BeTrue();
         entry.Should().Be(Prefill());
-        result.Used[new TuningEntryKey("ssd.decode", Decode().Key)].Table.Source.Should().Be("h200.json");
+        result.Used[new TuningEntryKey("ssd.decode", DecodeEntry().Key)].Table.Source.Should().Be("h200.json");
         result.Rejected.Should().BeEmpty();
         recorder.Events.Should().BeEmpty();
     }
@@ -101,14 +101,14 @@ public sealed class TableMatcherTests : IDisposable
     public void Earlier_tables_win_and_a_rejected_entry_does_not_hide_a_usable_one()
     {
         var env = Table(entries: [Prefill(config: "BP=32,BN=64")]).WithSource("env");
-        var stale = Table(entries: [Decode(config: "B=256", hash: "old")]).WithSource("stale");
+        var stale = Table(entries: [DecodeEntry(config: "B=256", hash: "old")]).WithSource("stale");
         var embedded = Table().WithSource("embedded");
 
         var result = Matcher().Match([env, stale, embedded], KernelPhase.Loading);
 
         result.TryGetEntry("ssd.prefill", Prefill().Key, out var prefill).Should().BeTrue();
         prefill!.Config.Should().Be("BP=32,BN=64");
-        result.TryGetEntry("ssd.decode", Decode().Key, out var decode).Should().BeTrue();
+        result.TryGetEntry("ssd.decode", DecodeEntry().Key, out var decode).Should().BeTrue();
         decode!.Config.Should().Be("B=128", "the stale decode entry was rejected, so the embedded one applies");
         result.Used[decode.Id].Table.Source.Should().Be("embedded");
         result.Shadowed.Should().ContainSingle().Which.Table.Source.Should().Be("embedded");
@@ -128,7 +128,7 @@ public sealed class TableMatcherTests : IDisposable
     public void Events_carry_the_ambient_scope()
     {
         using (KernelScope.Enter("MyTests.Some_test"))
-            Matcher(ilgpu: "0.9").Match(Table(entries: [Decode()]), KernelPhase.Serving);
+            Matcher(ilgpu: "0.9").Match(Table(entries: [DecodeEntry()]), KernelPhase.Serving);
 
         recorder.Events.Should().ContainSingle().Which.Scope.Should().Be("MyTests.Some_test");
     }

@@ -10,13 +10,13 @@ public sealed class TableMergeTests
     {
         var h100 = Table(H100).WithSource("h100.json");
         var h200 = Table(H200).WithSource("h200.json");
-        var h100b = Table(H100, entries: [Decode(key: "other")]).WithSource("h100b.json");
+        var h100b = Table(H100, entries: [DecodeEntry(key: "other")]).WithSource("h100b.json");
 
         var merged = TableMerge.Merge([h100, h200, h100b]);
 
         merged.Should().HaveCount(2);
         merged[0].Device.Should().Be(H100);
-        merged[0].Entries.Select(e => e.Key).Should().BeEquivalentTo(Prefill().Key, Decode().Key, "other");
+        merged[0].Entries.Select(e => e.Key).Should().BeEquivalentTo(Prefill().Key, DecodeEntry().Key, "other");
         merged[0].Source.Should().BeNull("a merged table was not read from anywhere");
         merged[1].Should().BeSameAs(h200, "a device with one table gets it unchanged");
     }
@@ -25,7 +25,7 @@ public sealed class TableMergeTests
     public void Same_device_tables_without_conflict_combine_and_ignore_the_driver()
     {
         var first = Table(H200, entries: [Prefill()]);
-        var second = new TuningTable(H200OtherDriver, "1.5.3", "0.1.0", Created.AddDays(1), [Decode(), Prefill(ms: 0.13)]);
+        var second = new TuningTable(H200OtherDriver, "1.5.3", "0.1.0", Created.AddDays(1), [DecodeEntry(), Prefill(ms: 0.13)]);
 
         var merged = TableMerge.Merge([first, second]).Should().ContainSingle().Which;
 
@@ -39,8 +39,8 @@ public sealed class TableMergeTests
     [Fact]
     public void Conflicts_are_refused_with_kernel_key_and_both_configs()
     {
-        var first = Table(entries: [Prefill(), Decode()]).WithSource("a.json");
-        var second = Table(entries: [Prefill(config: "BP=32,BN=64", ms: 0.1), Decode(hash: "hash-decode-v2")]).WithSource("b.json");
+        var first = Table(entries: [Prefill(), DecodeEntry()]).WithSource("a.json");
+        var second = Table(entries: [Prefill(config: "BP=32,BN=64", ms: 0.1), DecodeEntry(hash: "hash-decode-v2")]).WithSource("b.json");
 
         var act = () => TableMerge.Merge([first, second]);
 

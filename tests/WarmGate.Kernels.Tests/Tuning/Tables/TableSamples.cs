@@ -22,11 +22,11 @@ internal static class TableSamples
             new CandidateTiming("BP=64,BN=128", double.NaN, "needs 80 KiB shared memory"),
         ]);
 
-    public static TuningEntry Decode(string key = "P=64,N=128,T=f16", string config = "B=128", double ms = 0.01, string hash = "hash-decode") =>
+    public static TuningEntry DecodeEntry(string key = "P=64,N=128,T=f16", string config = "B=128", double ms = 0.01, string hash = "hash-decode") =>
         new("ssd.decode", hash, key, config, ms, [new CandidateTiming("B=128", ms), new CandidateTiming("B=256", ms * 1.5)]);
 
     public static TuningTable Table(DeviceSignature? device = null, string ilgpu = "1.5.3", params TuningEntry[] entries) =>
-        new(device ?? H200, ilgpu, "0.1.0", Created, entries.Length == 0 ? [Prefill(), Decode()] : entries);
+        new(device ?? H200, ilgpu, "0.1.0", Created, entries.Length == 0 ? [Prefill(), DecodeEntry()] : entries);
 
     public static IReadOnlyDictionary<string, string> Hashes => new Dictionary<string, string>
     {

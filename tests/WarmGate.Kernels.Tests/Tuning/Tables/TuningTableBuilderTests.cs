@@ -37,11 +37,11 @@ public sealed class TuningTableBuilderTests
     [Fact]
     public void Set_replaces_and_Remove_removes()
     {
-        var builder = new TuningTableBuilder(H200).Add(Prefill()).Add(Decode());
+        var builder = new TuningTableBuilder(H200).Add(Prefill()).Add(DecodeEntry());
 
         builder.Set(Prefill(config: "BP=32,BN=64", ms: 0.1));
-        builder.Remove("ssd.decode", Decode().Key).Should().BeTrue();
-        builder.Remove("ssd.decode", Decode().Key).Should().BeFalse();
+        builder.Remove("ssd.decode", DecodeEntry().Key).Should().BeTrue();
+        builder.Remove("ssd.decode", DecodeEntry().Key).Should().BeFalse();
 
         builder.Build().Entries.Should().ContainSingle().Which.Config.Should().Be("BP=32,BN=64");
     }

@@ -58,7 +58,7 @@ public sealed class TuningTableRoundTripTests : IDisposable
     public void Output_is_sorted_camelCase_indented_with_unix_newlines()
     {
         var table = new TuningTable(H200, "1.5.3", "0.1.0", Created,
-            [Prefill(key: "b"), Decode(key: "z"), Prefill(key: "a")]);
+            [Prefill(key: "b"), DecodeEntry(key: "z"), Prefill(key: "a")]);
 
         var json = TuningTableWriter.ToJson(table);
 

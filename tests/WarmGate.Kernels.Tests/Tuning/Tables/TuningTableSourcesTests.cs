@@ -112,7 +112,7 @@ public sealed class TuningTableSourcesTests : IDisposable
         var result = new TableMatcher(H200, "1.5.3", Hashes, recorder.Runtime).Match(tables, KernelPhase.Loading);
         result.TryGetEntry("ssd.prefill", Prefill().Key, out var prefill).Should().BeTrue();
         prefill!.Config.Should().Be("BP=32,BN=64");
-        result.TryGetEntry("ssd.decode", Decode().Key, out _).Should().BeTrue("entries only in the resource still apply");
+        result.TryGetEntry("ssd.decode", DecodeEntry().Key, out _).Should().BeTrue("entries only in the resource still apply");
         recorder.Events.Should().BeEmpty();
     }
 

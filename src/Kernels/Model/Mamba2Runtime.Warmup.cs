@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using WarmGate.Kernels.Runtime;
+
+namespace WarmGate.Kernels.Model;
+
+public sealed partial class Mamba2Runtime
+{
+    /// <summary>
+    /// Runs the warmup plan (the model's own by default) with random tokens: enters
+    /// <see cref="KernelPhase.WarmingUp"/>, reaches every compile and tuning key once, checks that
+    /// every key of the plan was resolved, then enters <see cref="KernelPhase.Serving"/>.
+    /// </summary>
+    /// <param name="plan">The plan; <see cref="WarmupPlan.For(Mamba2Config, bool)"/> of this model when null.</param>
+    /// <param name="progress">Called with one line per step.</param>
+    /// <exception cref="InvalidOperationException">The plan ran but a key it lists was not resolved (a bug in the plan).</exception>
+    public WarmupReport Warmup(WarmupPlan? plan = null, Action<string>? progress = null)
+    {
+        plan ??= WarmupPlan.For(Config, Device.IsCuda);
+        var events = new List<KernelEvent>();
+        using var subscription = KernelEvents.Subscribe(e =>
+        {
+            if (e.Runtime == Registry.Name)
+                lock (events) events.Add(e);
+        });
+        var watch = Stopwatch.StartNew();
+        EnterPhase(KernelPhase.WarmingUp);
+        var rng = new Random(1234);
+        var slots = plan.Steps.Max(s => s.Lengths.Count);
+        using (var cache = CreateCache(slots))
+        {
+            foreach (var step in plan.Steps)
+            {
+                var stepWatch = Stopwatch.StartNew();
+                RunStep(step, cache, rng);
+                progress?.Invoke($"warmup {step.Name} ({string.Join(",", step.Lengths)} tokens): {stepWatch.Elapsed.TotalMilliseconds:F0} ms");
+            }
+        }
+        var missing = plan.TunedKeys.Where(k => !Tuner.IsResolved(k.Kernel, k.Key)).ToList();
+        if (missing.Count > 0)
+            throw new InvalidOperationException(
+                "The warmup plan ran but did not reach these keys: " + string.Join("; ", missing.Select(k => $"{k.Kernel} [{k.Key}]")));
+        EnterPhase(KernelPhase.Serving);
+        lock (events) return new WarmupReport(watch.Elapsed, [.. events]);
+    }
+
+    /// <summary>Runs one step of a plan (or one request of the same shape) with random tokens.</summary>
+    internal void RunStep(WarmupStep step, Mamba2Cache cache, Random rng)
+    {
+        int[] RandomTokens(int n) => Enumerable.Range(0, n).Select(_ => rng.Next(Config.VocabSize)).ToArray();
+        var prompts = step.Lengths.Select(RandomTokens).ToArray();
+        switch (step.Kind)
+        {
+            case WarmupStepKind.Prefill:
+                Prefill(prompts, cache);
+                break;
+            case WarmupStepKind.PrefillContinue:
+                Prefill(prompts, cache, continueFromCache: true);
+                break;
+            case WarmupStepKind.Decode:
+                Decode(prompts.Select(p => p[0]).ToArray(), cache, Enumerable.Range(0, prompts.Length).ToArray());
+                break;
+        }
+    }
+}
