@@ -6,9 +6,34 @@ using WarmGate.Kernels.Tuning;
 
 namespace WarmGate.Kernels.Tests.Model;
 
-public sealed class Mamba2RuntimeTests : IDisposable
+/// <summary>Runtimes shared by the tests that only compare numbers (compiling once saves most of the time).</summary>
+public sealed class SharedRuntimes : IDisposable
 {
-    private static readonly TunerOptions Quick = new(0, 1, TimeSpan.FromSeconds(30));
+    /// <summary>Measures only the first candidate: these tests are about numbers, not tuning.</summary>
+    internal static readonly TunerOptions FirstCandidate = new(0, 1, TimeSpan.Zero);
+
+    private readonly DeviceHandle device = DeviceSelector.Open(DeviceKind.Cpu);
+    private readonly Dictionary<string, Mamba2Runtime> runtimes = [];
+
+    public Mamba2Runtime For(string name, Mamba2Weights weights)
+    {
+        lock (runtimes)
+        {
+            if (!runtimes.TryGetValue(name, out var runtime))
+                runtimes[name] = runtime = Mamba2Runtime.Create(device, weights, FirstCandidate);
+            return runtime;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var r in runtimes.Values) r.Dispose();
+        device.Dispose();
+    }
+}
+
+public sealed class Mamba2RuntimeTests(SharedRuntimes shared) : IClassFixture<SharedRuntimes>, IDisposable
+{
     private readonly DeviceHandle device = DeviceSelector.Open(DeviceKind.Cpu);
     private readonly List<Mamba2Runtime> runtimes = [];
 
@@ -26,12 +51,15 @@ public sealed class Mamba2RuntimeTests : IDisposable
         TieWordEmbeddings = true, TimeStepLimitMin = 0.01, TimeStepLimitMax = 0.5,
     };
 
-    private Mamba2Runtime Runtime(Mamba2Weights weights)
+    /// <summary>A fresh runtime of its own (for tests about phases and events).</summary>
+    private Mamba2Runtime Fresh(Mamba2Weights weights)
     {
-        var runtime = Mamba2Runtime.Create(device, weights, Quick);
+        var runtime = Mamba2Runtime.Create(device, weights, SharedRuntimes.FirstCandidate);
         runtimes.Add(runtime);
         return runtime;
     }
+
+    private Mamba2Runtime Runtime(Mamba2Weights weights) => shared.For(weights.Source, weights);
 
     private static Mamba2Weights Tiny => BuiltinModels.Load(BuiltinModels.Tiny);
 
@@ -118,7 +146,7 @@ public sealed class Mamba2RuntimeTests : IDisposable
     [Fact]
     public void After_warmup_requests_of_any_shape_compile_and_tune_nothing()
     {
-        var runtime = Runtime(Tiny);
+        var runtime = Fresh(Tiny);
         var report = runtime.Warmup();
         report.Compilations.Should().BeGreaterThan(0);
         report.TuningRuns.Should().Be(WarmupPlan.For(Tiny.Config, cuda: false).TunedKeys.Count);
@@ -145,7 +173,7 @@ public sealed class Mamba2RuntimeTests : IDisposable
     [Fact]
     public void Without_warmup_the_first_request_tunes_and_compiles_while_serving()
     {
-        var runtime = Runtime(Tiny);
+        var runtime = Fresh(Tiny);
         runtime.EnterPhase(KernelPhase.Serving);
         var late = new List<KernelEvent>();
         using var subscription = KernelEvents.Subscribe(e =>
@@ -162,7 +190,7 @@ public sealed class Mamba2RuntimeTests : IDisposable
     [Fact]
     public void Bad_requests_are_rejected_before_any_launch()
     {
-        var runtime = Runtime(Tiny);
+        var runtime = Fresh(Tiny);
         using var cache = runtime.CreateCache(2);
         var empty = () => runtime.Prefill([[1], []], cache);
         empty.Should().Throw<ArgumentException>().WithMessage("*Prompt 1 is empty*");
