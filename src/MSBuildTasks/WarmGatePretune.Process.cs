@@ -55,10 +55,13 @@ public sealed partial class WarmGatePretune
     /// <inheritdoc />
     protected override string ToolName => OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
 
-    /// <summary>Progress lines are build messages at normal importance.</summary>
+    /// <summary>Stdout lines arrive with this importance (and are logged with it).</summary>
     protected override MessageImportance StandardOutputLoggingImportance => MessageImportance.Normal;
 
-    /// <summary>The tuner writes its errors to stderr: show them at high importance.</summary>
+    /// <summary>
+    /// Stderr lines arrive with this importance, which tells them apart from stdout lines; they are still logged
+    /// at normal importance (see <see cref="LogEventsFromTextOutput"/>).
+    /// </summary>
     protected override MessageImportance StandardErrorLoggingImportance => MessageImportance.High;
 
     private TunerRun RunTuner(string deviceArgument)
@@ -107,12 +110,18 @@ public sealed partial class WarmGatePretune
         return startInfo;
     }
 
-    /// <summary>Records every line (for <c>wrote:</c> and the error tail) and forwards it to the build log as a message.</summary>
+    /// <summary>
+    /// Records every line (for <c>wrote:</c> and the error tail) and forwards it to the build log as a plain
+    /// message at normal importance: never parsed as a canonical MSBuild error, because the task turns a failure
+    /// into one WG error that quotes these lines, and an expected 'no CUDA device' line must not read like an
+    /// error in a build that only warns.
+    /// </summary>
     protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance)
     {
-        _output.Add(singleLine);
-        // A plain message: the tuner's output is never parsed as canonical MSBuild errors.
-        Log.LogMessage(messageImportance, singleLine);
+        var fromStandardError = StandardErrorImportanceToUse != StandardOutputImportanceToUse
+            && messageImportance == StandardErrorImportanceToUse;
+        _output.Add(singleLine, fromStandardError);
+        Log.LogMessage(MessageImportance.Normal, singleLine);
     }
 
     /// <summary>Called for a non-zero exit; the task reports it with its own code once the run is classified.</summary>
