@@ -77,6 +77,12 @@ public sealed partial class CausalConv1d
     /// <summary>The default update configuration for this registry's accelerator.</summary>
     public ConvUpdateConfig DefaultUpdateConfig => ConvUpdateConfig.Default(IsCuda);
 
+    /// <summary>The candidate prefill configurations for this registry's accelerator.</summary>
+    public IReadOnlyList<ConvPrefillConfig> PrefillCandidates => ConvPrefillConfig.Candidates(IsCuda);
+
+    /// <summary>The candidate update configurations for this registry's accelerator.</summary>
+    public IReadOnlyList<ConvUpdateConfig> UpdateCandidates => ConvUpdateConfig.Candidates(IsCuda);
+
     /// <summary>Compiles the prefill kernel for this code path without running it (warmup).</summary>
     /// <exception cref="ArgumentException">The configuration does not fit the accelerator.</exception>
     public void PreparePrefill(Conv1dShape shape, Conv1dOptions options, bool initialStates, ConvPrefillConfig? config = null)
