@@ -52,12 +52,7 @@ public sealed partial class CausalConv1d
         }
     }
 
-    private void CheckGroupSize(int groupSize, object config)
-    {
-        var max = Accelerator.MaxNumThreadsPerGroup;
-        if (groupSize > max)
-            throw DecodeChecks.Error("config", $"Configuration {config} does not fit {Accelerator.Name}", $"a group size <= {max}", $"{groupSize}");
-    }
+    private void CheckGroupSize(int groupSize, object config) => DecodeChecks.GroupFits(Accelerator, groupSize, config);
 
     private static int Groups(long threads, int groupSize, string param)
     {

@@ -71,5 +71,13 @@ internal static class DecodeChecks
             throw Error(param, $"{what} is {dtype.Name()} but the tensors are {typeof(T).Name}", $"{TypeConstants.Storage(dtype).Name} tensors", $"{typeof(T).Name} tensors");
     }
 
+    /// <summary>A configuration whose group of <paramref name="groupSize"/> threads fits <paramref name="accelerator"/>.</summary>
+    public static void GroupFits(ILGPU.Runtime.Accelerator accelerator, int groupSize, object config)
+    {
+        var max = accelerator.MaxNumThreadsPerGroup;
+        if (groupSize > max)
+            throw Error("config", $"Configuration {config} does not fit {accelerator.Name}", $"a group size <= {max}", $"{groupSize}");
+    }
+
     public static bool IsPowerOfTwo(int value) => value > 0 && (value & (value - 1)) == 0;
 }

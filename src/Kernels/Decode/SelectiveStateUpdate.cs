@@ -198,12 +198,7 @@ public sealed class SelectiveStateUpdate
     private StateUpdateConfig CheckConfig(StateUpdateConfig? config)
     {
         config ??= DefaultConfig;
-        var max = Accelerator.MaxNumThreadsPerGroup;
-        if (config.GroupSize > max)
-        {
-            throw DecodeChecks.Error(nameof(config), $"Configuration {config} does not fit {Accelerator.Name}",
-                $"a group size <= {max}", $"{config.GroupSize}");
-        }
+        DecodeChecks.GroupFits(Accelerator, config.GroupSize, config);
         return config;
     }
 
