@@ -24,10 +24,10 @@ public sealed partial class CausalConv1d
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(options);
         DecodeChecks.Storage<T>(options.Input, nameof(options), "options.Input");
-        string P(string tensor) => arg + "." + tensor;
+        DecodeChecks.Tensor P(string tensor) => new(arg, tensor);
         var input = DecodeChecks.Rows(n.Input, rows, shape.Channels, n.InputStride, P("Input"), "The conv input");
         var output = DecodeChecks.Rows(n.Output, rows, shape.Channels, n.OutputStride, P("Output"), "The conv output");
-        DecodeChecks.Length(n.Weight, (long)shape.Channels * shape.Width, P("Weight"), $"The conv weight (C·K = {shape.Channels}·{shape.Width})");
+        DecodeChecks.Length(n.Weight, (long)shape.Channels * shape.Width, P("Weight"), "The conv weight (C × K)");
         if (options.Bias) DecodeChecks.Length(n.Bias, shape.Channels, P("Bias"), "The conv bias (C values, options.Bias is on)");
         else DecodeChecks.Absent(n.Bias, P("Bias"), "The conv bias", "options.Bias is off");
         int cacheSlots;
@@ -38,7 +38,7 @@ public sealed partial class CausalConv1d
         }
         else
         {
-            cacheSlots = DecodeChecks.Slots(n.State, shape.SlotSize, P("State"), "The conv-state cache", $"C·(K−1) = {shape.Channels}·{shape.StateWidth}");
+            cacheSlots = DecodeChecks.Slots(n.State, shape.SlotSize, P("State"), "The conv-state cache (slots × C × (K−1))");
         }
         return new Layout(cacheSlots, input, output);
     }
@@ -52,12 +52,7 @@ public sealed partial class CausalConv1d
         }
     }
 
-    private void CheckGroupSize(int groupSize, string config)
-    {
-        var max = Accelerator.MaxNumThreadsPerGroup;
-        if (groupSize > max)
-            throw DecodeChecks.Error("config", $"Configuration {config} does not fit {Accelerator.Name}", $"a group size <= {max}", $"{groupSize}");
-    }
+    private void CheckGroupSize(int groupSize, object config) => DecodeChecks.GroupFits(Accelerator, groupSize, config);
 
     private static int Groups(long threads, int groupSize, string param)
     {

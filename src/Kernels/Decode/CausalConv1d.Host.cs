@@ -22,19 +22,15 @@ public sealed partial class CausalConv1d
         ConvPrefillConfig? config = null)
         where T : unmanaged
     {
-        PrefillKey(shape, options, initialStates);
         ArgumentNullException.ThrowIfNull(arrays);
         ArgumentNullException.ThrowIfNull(cuSeqlens);
         ArgumentNullException.ThrowIfNull(slots);
         config ??= DefaultPrefillConfig;
-        CheckGroupSize(config.GroupSize, config.ToString());
+        CheckGroupSize(config.GroupSize, config);
         PackedSequences.Validate(cuSeqlens, nameof(cuSeqlens));
         var layout = Check<T>(shape, options, nameof(arrays), cuSeqlens[^1], Lengths.Of(arrays));
-        if (slots.Length != cuSeqlens.Length - 1)
-            throw DecodeChecks.Error(nameof(slots), "One slot per sequence", $"{cuSeqlens.Length - 1} slots", $"{slots.Length}");
-        CacheSlots.Validate(slots, layout.CacheSlots, nameof(slots));
 
-        using var sequences = new PackedSequences(Accelerator, cuSeqlens, slots, layout.CacheSlots);
+        using var sequences = new PackedSequences(Accelerator, cuSeqlens, slots, layout.CacheSlots);   // checks the slots first
         RunOnDevice(arrays, views => Prefill(shape, options, initialStates, views, sequences, config));
     }
 
@@ -51,13 +47,11 @@ public sealed partial class CausalConv1d
     public void Update<T>(Conv1dShape shape, Conv1dOptions options, Conv1dArrays<T> arrays, int[] slots, ConvUpdateConfig? config = null)
         where T : unmanaged
     {
-        UpdateKey(shape, options);
         ArgumentNullException.ThrowIfNull(arrays);
         ArgumentNullException.ThrowIfNull(slots);
         config ??= DefaultUpdateConfig;
-        CheckGroupSize(config.GroupSize, config.ToString());
+        CheckGroupSize(config.GroupSize, config);
         var layout = Check<T>(shape, options, nameof(arrays), slots.Length, Lengths.Of(arrays));
-        CacheSlots.Validate(slots, layout.CacheSlots, nameof(slots));
 
         using var deviceSlots = new CacheSlots(Accelerator, slots, layout.CacheSlots);
         RunOnDevice(arrays, views => Update(shape, options, views, deviceSlots, config));

@@ -29,7 +29,7 @@ public sealed partial class CausalConv1d
     public const string UpdateKernelId = "conv1d.update";
 
     private static readonly KernelMethodCache<(Conv1dOptions Options, bool Init, ConvPrefillConfig Config)> PrefillMethods = new(
-        KernelMethodCache<int>.Definition(typeof(Conv1dKernels), nameof(Conv1dKernels.Prefill)),
+        KernelMethods.Definition(typeof(Conv1dKernels), nameof(Conv1dKernels.Prefill)),
         static k =>
         [
             TypeConstants.Storage(k.Options.Input), TypeConstants.ElementOps(k.Options.Input),
@@ -38,7 +38,7 @@ public sealed partial class CausalConv1d
         ]);
 
     private static readonly KernelMethodCache<(Conv1dOptions Options, ConvUpdateConfig Config)> UpdateMethods = new(
-        KernelMethodCache<int>.Definition(typeof(Conv1dKernels), nameof(Conv1dKernels.Update)),
+        KernelMethods.Definition(typeof(Conv1dKernels), nameof(Conv1dKernels.Update)),
         static k =>
         [
             TypeConstants.Storage(k.Options.Input), TypeConstants.ElementOps(k.Options.Input),
@@ -77,17 +77,24 @@ public sealed partial class CausalConv1d
     /// <summary>The default update configuration for this registry's accelerator.</summary>
     public ConvUpdateConfig DefaultUpdateConfig => ConvUpdateConfig.Default(IsCuda);
 
+    /// <summary>The candidate prefill configurations for this registry's accelerator.</summary>
+    public IReadOnlyList<ConvPrefillConfig> PrefillCandidates => ConvPrefillConfig.Candidates(IsCuda);
+
+    /// <summary>The candidate update configurations for this registry's accelerator.</summary>
+    public IReadOnlyList<ConvUpdateConfig> UpdateCandidates => ConvUpdateConfig.Candidates(IsCuda);
+
     /// <summary>Compiles the prefill kernel for this code path without running it (warmup).</summary>
     /// <exception cref="ArgumentException">The configuration does not fit the accelerator.</exception>
     public void PreparePrefill(Conv1dShape shape, Conv1dOptions options, bool initialStates, ConvPrefillConfig? config = null)
     {
-        var key = PrefillKey(shape, options, initialStates);
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(options);
         config ??= DefaultPrefillConfig;
-        CheckGroupSize(config.GroupSize, config.ToString());
+        CheckGroupSize(config.GroupSize, config);
         _ = options.Input switch
         {
-            Dtype.F32 => (Delegate)PrefillLauncher<float>(key, options, initialStates, config),
-            Dtype.F16 => PrefillLauncher<Half>(key, options, initialStates, config),
+            Dtype.F32 => (Delegate)PrefillLauncher<float>(shape, options, initialStates, config),
+            Dtype.F16 => PrefillLauncher<Half>(shape, options, initialStates, config),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options, "Unknown dtype."),
         };
     }
@@ -96,13 +103,14 @@ public sealed partial class CausalConv1d
     /// <exception cref="ArgumentException">The configuration does not fit the accelerator.</exception>
     public void PrepareUpdate(Conv1dShape shape, Conv1dOptions options, ConvUpdateConfig? config = null)
     {
-        var key = UpdateKey(shape, options);
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(options);
         config ??= DefaultUpdateConfig;
-        CheckGroupSize(config.GroupSize, config.ToString());
+        CheckGroupSize(config.GroupSize, config);
         _ = options.Input switch
         {
-            Dtype.F32 => (Delegate)UpdateLauncher<float>(key, options, config),
-            Dtype.F16 => UpdateLauncher<Half>(key, options, config),
+            Dtype.F32 => (Delegate)UpdateLauncher<float>(shape, options, config),
+            Dtype.F16 => UpdateLauncher<Half>(shape, options, config),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options, "Unknown dtype."),
         };
     }
@@ -132,16 +140,15 @@ public sealed partial class CausalConv1d
         AcceleratorStream? stream = null)
         where T : unmanaged
     {
-        var key = PrefillKey(shape, options, initialStates);
         ArgumentNullException.ThrowIfNull(sequences);
         config ??= DefaultPrefillConfig;
-        CheckGroupSize(config.GroupSize, config.ToString());
+        CheckGroupSize(config.GroupSize, config);
         var layout = Check<T>(shape, options, nameof(views), sequences.TokenCount, Lengths.Of(views));
         CheckCapacity(shape, layout, sequences.Slots.Capacity, nameof(sequences));
         var chunks = ((long)sequences.TokenCount + config.TokensPerThread - 1) / config.TokensPerThread;
         var groups = Groups(chunks * shape.Channels, config.GroupSize, nameof(sequences));
 
-        var launcher = PrefillLauncher<T>(key, options, initialStates, config);
+        var launcher = PrefillLauncher<T>(shape, options, initialStates, config);
         var args = Args(shape, views, layout, sequences.TokenCount, sequences.CuSeqlensView, sequences.Slots.View, sequences.SequenceCount);
         launcher(stream ?? Accelerator.DefaultStream, new KernelConfig(groups, config.GroupSize), args);
     }
@@ -167,31 +174,39 @@ public sealed partial class CausalConv1d
         AcceleratorStream? stream = null)
         where T : unmanaged
     {
-        var key = UpdateKey(shape, options);
         ArgumentNullException.ThrowIfNull(slots);
         config ??= DefaultUpdateConfig;
-        CheckGroupSize(config.GroupSize, config.ToString());
+        CheckGroupSize(config.GroupSize, config);
         var layout = Check<T>(shape, options, nameof(views), slots.Count, Lengths.Of(views));
         CheckCapacity(shape, layout, slots.Capacity, nameof(slots));
         var groups = Groups((long)slots.Count * shape.Channels, config.GroupSize, nameof(slots));
 
-        var launcher = UpdateLauncher<T>(key, options, config);
+        var launcher = UpdateLauncher<T>(shape, options, config);
         if (slots.Count == 0) return;
         var args = Args(shape, views, layout, slots.Count, default, slots.View, 0);
         launcher(stream ?? Accelerator.DefaultStream, new KernelConfig(groups, config.GroupSize), args);
     }
 
+    // The key and config text are only built when the kernel still has to compile.
     private Action<AcceleratorStream, KernelConfig, Conv1dArgs<T>> PrefillLauncher<T>(
-        string key, Conv1dOptions options, bool initialStates, ConvPrefillConfig config)
-        where T : unmanaged =>
-        Registry.GetOrCompile<Action<AcceleratorStream, KernelConfig, Conv1dArgs<T>>>(
-            PrefillKernelId, PrefillMethods.Get((options, initialStates, config)), key, config.ToString());
+        Conv1dShape shape, Conv1dOptions options, bool initialStates, ConvPrefillConfig config)
+        where T : unmanaged
+    {
+        var method = PrefillMethods.Get((options, initialStates, config));
+        var compiled = Registry.IsCompiled(method);
+        return Registry.GetOrCompile<Action<AcceleratorStream, KernelConfig, Conv1dArgs<T>>>(PrefillKernelId, method,
+            compiled ? string.Empty : PrefillKey(shape, options, initialStates), compiled ? string.Empty : config.ToString());
+    }
 
     private Action<AcceleratorStream, KernelConfig, Conv1dArgs<T>> UpdateLauncher<T>(
-        string key, Conv1dOptions options, ConvUpdateConfig config)
-        where T : unmanaged =>
-        Registry.GetOrCompile<Action<AcceleratorStream, KernelConfig, Conv1dArgs<T>>>(
-            UpdateKernelId, UpdateMethods.Get((options, config)), key, config.ToString());
+        Conv1dShape shape, Conv1dOptions options, ConvUpdateConfig config)
+        where T : unmanaged
+    {
+        var method = UpdateMethods.Get((options, config));
+        var compiled = Registry.IsCompiled(method);
+        return Registry.GetOrCompile<Action<AcceleratorStream, KernelConfig, Conv1dArgs<T>>>(UpdateKernelId, method,
+            compiled ? string.Empty : UpdateKey(shape, options), compiled ? string.Empty : config.ToString());
+    }
 
     private static Conv1dArgs<T> Args<T>(
         Conv1dShape shape, in Conv1dViews<T> views, Layout layout, int rows, ArrayView<int> cuSeqlens, ArrayView<int> slots, int sequences)

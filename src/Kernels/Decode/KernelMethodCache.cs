@@ -17,7 +17,12 @@ internal sealed class KernelMethodCache<TKey>(MethodInfo definition, Func<TKey, 
 
     public MethodInfo Get(TKey key) =>
         closed.GetOrAdd(key, static (k, self) => self.definition.MakeGenericMethod(self.typeArguments(k)), this);
+}
 
+/// <summary>Finds kernel method definitions.</summary>
+internal static class KernelMethods
+{
+    /// <summary>The static method <paramref name="name"/> of <paramref name="type"/>.</summary>
     public static MethodInfo Definition(Type type, string name) =>
         type.GetMethod(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
         ?? throw new MissingMethodException(type.FullName, name);

@@ -24,7 +24,7 @@ public sealed class SelectiveStateUpdate
     public const string KernelId = "decode.state_update";
 
     private static readonly KernelMethodCache<(StateUpdateOptions Options, StateUpdateConfig Config)> Methods = new(
-        KernelMethodCache<int>.Definition(typeof(StateUpdateKernel), nameof(StateUpdateKernel.Run)),
+        KernelMethods.Definition(typeof(StateUpdateKernel), nameof(StateUpdateKernel.Run)),
         static k =>
         [
             TypeConstants.Storage(k.Options.Input), TypeConstants.ElementOps(k.Options.Input),
@@ -66,14 +66,15 @@ public sealed class SelectiveStateUpdate
     /// <exception cref="ArgumentException">The configuration does not fit the accelerator.</exception>
     public void Prepare(StateUpdateShape shape, StateUpdateOptions options, StateUpdateConfig? config = null)
     {
-        var key = Key(shape, options);
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(options);
         config = CheckConfig(config);
         switch (options.Input, options.State)
         {
-            case (Dtype.F32, Dtype.F32): Launcher<float, float>(key, options, config); break;
-            case (Dtype.F32, Dtype.F16): Launcher<float, Half>(key, options, config); break;
-            case (Dtype.F16, Dtype.F32): Launcher<Half, float>(key, options, config); break;
-            case (Dtype.F16, Dtype.F16): Launcher<Half, Half>(key, options, config); break;
+            case (Dtype.F32, Dtype.F32): Launcher<float, float>(shape, options, config); break;
+            case (Dtype.F32, Dtype.F16): Launcher<float, Half>(shape, options, config); break;
+            case (Dtype.F16, Dtype.F32): Launcher<Half, float>(shape, options, config); break;
+            case (Dtype.F16, Dtype.F16): Launcher<Half, Half>(shape, options, config); break;
             default: throw new ArgumentOutOfRangeException(nameof(options), options, "Unknown dtype.");
         }
     }
@@ -101,7 +102,8 @@ public sealed class SelectiveStateUpdate
         where TIn : unmanaged
         where TState : unmanaged
     {
-        var key = Key(shape, options);
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(slots);
         config = CheckConfig(config);
         var layout = Check<TIn, TState>(shape, options, nameof(views), slots.Count, new Lengths(
@@ -114,21 +116,23 @@ public sealed class SelectiveStateUpdate
                 $"a capacity <= {layout.CacheSlots} slots", $"capacity {slots.Capacity}");
         }
 
-        var launcher = Launcher<TIn, TState>(key, options, config);
-        if (slots.Count == 0) return;
+        var tiles = (shape.HeadDim + config.RowsPerGroup - 1) / config.RowsPerGroup;
+        var groups = (long)slots.Count * shape.Heads * tiles;
+        if (groups > int.MaxValue)
+            throw DecodeChecks.Error(nameof(slots), "The batch needs too many thread groups", $"<= {int.MaxValue}", $"{groups}");
+
+        var launcher = Launcher<TIn, TState>(shape, options, config);
+        if (groups == 0) return;
         var args = new StateUpdateArgs<TIn, TState>
         {
             State = views.State, Slots = slots.View, X = views.X, Dt = views.Dt, A = views.A, B = views.B,
             C = views.C, D = views.D, Z = views.Z, DtBias = views.DtBias, Y = views.Y,
             Heads = shape.Heads, HeadDim = shape.HeadDim, StateDim = shape.StateDim,
             HeadsPerGroup = shape.HeadsPerGroup,
-            TilesPerHead = (shape.HeadDim + config.RowsPerGroup - 1) / config.RowsPerGroup,
+            TilesPerHead = tiles,
             XStride = layout.X, DtStride = layout.Dt, BStride = layout.B, CStride = layout.C,
             ZStride = layout.Z, YStride = layout.Y,
         };
-        var groups = (long)slots.Count * shape.Heads * args.TilesPerHead;
-        if (groups > int.MaxValue)
-            throw DecodeChecks.Error(nameof(slots), "The batch needs too many thread groups", $"<= {int.MaxValue}", $"{groups}");
         launcher(stream ?? Accelerator.DefaultStream, new KernelConfig((int)groups, config.GroupSize), args);
     }
 
@@ -151,7 +155,8 @@ public sealed class SelectiveStateUpdate
         where TIn : unmanaged
         where TState : unmanaged
     {
-        Key(shape, options);
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(arrays);
         ArgumentNullException.ThrowIfNull(slots);
         config = CheckConfig(config);
@@ -159,10 +164,9 @@ public sealed class SelectiveStateUpdate
             arrays.State.Length, arrays.X.Length, arrays.XStride, arrays.Dt.Length, arrays.DtStride, arrays.A.Length,
             arrays.B.Length, arrays.BStride, arrays.C.Length, arrays.CStride, arrays.Y.Length, arrays.YStride,
             arrays.D?.Length ?? 0, arrays.Z?.Length ?? 0, arrays.ZStride, arrays.DtBias?.Length ?? 0));
-        CacheSlots.Validate(slots, layout.CacheSlots, nameof(slots));
 
+        using var deviceSlots = new CacheSlots(Accelerator, slots, layout.CacheSlots);   // checks the indices first
         using var buffers = new HostUpload(Accelerator);
-        using var deviceSlots = new CacheSlots(Accelerator, slots, layout.CacheSlots);
         var state = buffers.Upload(arrays.State);
         var y = buffers.Upload(arrays.Y);
         var views = new StateUpdateViews<TIn, TState>
@@ -179,22 +183,22 @@ public sealed class SelectiveStateUpdate
         if (arrays.Y.Length > 0) y.CopyToCPU(arrays.Y);
     }
 
+    /// <summary>The loaded kernel; the key and config text are only built when it still has to compile.</summary>
     private Action<AcceleratorStream, KernelConfig, StateUpdateArgs<TIn, TState>> Launcher<TIn, TState>(
-        string key, StateUpdateOptions options, StateUpdateConfig config)
+        StateUpdateShape shape, StateUpdateOptions options, StateUpdateConfig config)
         where TIn : unmanaged
-        where TState : unmanaged =>
-        Registry.GetOrCompile<Action<AcceleratorStream, KernelConfig, StateUpdateArgs<TIn, TState>>>(
-            KernelId, Methods.Get((options, config)), key, config.ToString());
+        where TState : unmanaged
+    {
+        var method = Methods.Get((options, config));
+        var compiled = Registry.IsCompiled(method);
+        return Registry.GetOrCompile<Action<AcceleratorStream, KernelConfig, StateUpdateArgs<TIn, TState>>>(
+            KernelId, method, compiled ? string.Empty : Key(shape, options), compiled ? string.Empty : config.ToString());
+    }
 
     private StateUpdateConfig CheckConfig(StateUpdateConfig? config)
     {
         config ??= DefaultConfig;
-        var max = Accelerator.MaxNumThreadsPerGroup;
-        if (config.GroupSize > max)
-        {
-            throw DecodeChecks.Error(nameof(config), $"Configuration {config} does not fit {Accelerator.Name}",
-                $"a group size <= {max}", $"{config.GroupSize}");
-        }
+        DecodeChecks.GroupFits(Accelerator, config.GroupSize, config);
         return config;
     }
 
@@ -208,8 +212,8 @@ public sealed class SelectiveStateUpdate
     {
         DecodeChecks.Storage<TIn>(options.Input, nameof(options), "options.Input");
         DecodeChecks.Storage<TState>(options.State, nameof(options), "options.State");
-        string P(string tensor) => arg + "." + tensor;
-        var cacheSlots = DecodeChecks.Slots(n.State, shape.SlotSize, P("State"), "The state cache", $"H·P·N = {shape.Heads}·{shape.HeadDim}·{shape.StateDim}");
+        DecodeChecks.Tensor P(string tensor) => new(arg, tensor);
+        var cacheSlots = DecodeChecks.Slots(n.State, shape.SlotSize, P("State"), "The state cache (slots × H × P × N)");
         var x = DecodeChecks.Rows(n.X, batch, shape.Channels, n.XStride, P("X"), "x");
         var dt = DecodeChecks.Rows(n.Dt, batch, shape.Heads, n.DtStride, P("Dt"), "dt");
         DecodeChecks.Length(n.A, shape.Heads, P("A"), "A (one per head)");

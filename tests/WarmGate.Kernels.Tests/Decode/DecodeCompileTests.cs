@@ -120,7 +120,7 @@ public sealed class DecodeCompileTests : IClassFixture<DecodeDevice>, IDisposabl
     {
         var calls = 0;
         var cache = new KernelMethodCache<(bool, int)>(
-            KernelMethodCache<int>.Definition(typeof(Conv1dKernels), nameof(Conv1dKernels.Update)),
+            KernelMethods.Definition(typeof(Conv1dKernels), nameof(Conv1dKernels.Update)),
             k =>
             {
                 Interlocked.Increment(ref calls);

@@ -1,3 +1,5 @@
+using ILGPU;
+using ILGPU.Runtime;
 using WarmGate.Kernels.Decode;
 using WarmGate.Kernels.Numerics;
 using WarmGate.Kernels.Reference;
@@ -160,5 +162,56 @@ public sealed class StateUpdateTests(DecodeDevice device) : IClassFixture<Decode
                 $"final state of sequence {row}");
         }
         state.Skip(0).Take(shape.SlotSize).Select(v => (double)v).Should().Equal(initial.Take(shape.SlotSize), "slot 0 is unused");
+    }
+
+    [Fact]
+    public void Device_views_into_one_conv_output_serve_as_x_B_and_C()
+    {
+        // Mamba2's layout: x, B and C are column ranges of one xBC row of width H·P + 2·G·N.
+        var shape = new StateUpdateShape(4, 4, 2, 8);
+        var options = new StateUpdateOptions();
+        int[] slotIndices = [1, -1, 0];
+        int width = shape.Channels + 2 * shape.GroupWidth, batch = slotIndices.Length;
+        var rng = new Random(21);
+        var xbc = DecodeTestData.Uniform(rng, batch * width);
+        var dt = DecodeTestData.Uniform(rng, batch * shape.Heads, -3, 1);
+        var heads = DecodeTestData.Uniform(rng, shape.Heads, -2, -0.1f);
+        var state = DecodeTestData.Uniform(rng, 2 * shape.SlotSize);
+        var refState = state.Select(v => (double)v).ToArray();
+
+        var accelerator = device.Device.Accelerator;
+        using var xbcBuffer = accelerator.Allocate1D(xbc);
+        using var dtBuffer = accelerator.Allocate1D(dt);
+        using var headBuffer = accelerator.Allocate1D(heads);
+        using var stateBuffer = accelerator.Allocate1D(state);
+        using var yBuffer = accelerator.Allocate1D<float>(batch * shape.Channels);
+        yBuffer.MemSetToZero();
+        using var slots = new CacheSlots(accelerator, slotIndices, 2);
+        op.Run(shape, options, new StateUpdateViews<float, float>
+        {
+            State = stateBuffer.View, X = xbcBuffer.View, XStride = width, Dt = dtBuffer.View, A = headBuffer.View,
+            B = Columns(xbcBuffer.View, shape.Channels), BStride = width,
+            C = Columns(xbcBuffer.View, shape.Channels + shape.GroupWidth), CStride = width,
+            D = headBuffer.View, DtBias = headBuffer.View, Y = yBuffer.View,
+        }, slots);
+        accelerator.Synchronize();
+
+        static ArrayView<float> Columns(ArrayView<float> rows, int from) => rows.SubView(from, rows.Length - from);
+        double[] Dense(int from, int count) =>
+            DecodeTestData.Dense(xbc.Select(v => (double)v).ToArray().AsSpan(from).ToArray(), batch, count, width);
+        var refY = new double[batch * shape.Channels];
+        var wide = heads.Select(v => (double)v).ToArray();
+        DecodeReference.StateUpdate(shape, options, new DecodeInputs
+        {
+            Rows = batch, X = Dense(0, shape.Channels), Dt = dt.Select(v => (double)v).ToArray(), A = wide,
+            B = Dense(shape.Channels, shape.GroupWidth), C = Dense(shape.Channels + shape.GroupWidth, shape.GroupWidth),
+            D = wide, DtBias = wide,
+        }, slotIndices, refState, refY);
+
+        var y = yBuffer.GetAsArray1D().Select(v => (double)v).ToArray();
+        DecodeTestData.ShouldMatch(y.Take(shape.Channels).Concat(y.Skip(2 * shape.Channels)).ToList(),
+            refY.Take(shape.Channels).Concat(refY.Skip(2 * shape.Channels)).ToList(), 1e-4, "y");
+        y.Skip(shape.Channels).Take(shape.Channels).Should().OnlyContain(v => v == 0, "row 1 is padding");
+        DecodeTestData.ShouldMatch(stateBuffer.GetAsArray1D().Select(v => (double)v).ToList(), refState, 1e-4, "state");
     }
 }
