@@ -58,8 +58,8 @@ internal static class SsdCumsumKernel
             if (l < length)
             {
                 var u = default(TOps).ToFloat(p.Dt[((start + l) * p.DtStride) + h]) + bias;
-                if (default(TSoftplus).Value && u <= 20f)
-                    u = MathF.Log(1f + MathF.Exp(u));
+                if (default(TSoftplus).Value)
+                    u = SsdMath.Softplus(u);
                 dt = default(TLimits).Value ? MathF.Min(MathF.Max(u, p.DtMin), p.DtMax) : MathF.Max(u, 0f);
             }
             sum += dt * a;

@@ -29,13 +29,17 @@ public sealed partial class SsdPrefill
         SsdValidation.ValidateInputs(shape, options, inputs);
         config.Validate(Accelerator.MaxNumThreadsPerGroup, nameof(config));
         SsdValidation.IndexRange(shape, config, inputs.CuSeqlens);
-        return (options.InputDtype, options.StateDtype) switch
+        // Held across run and download so the captured stages are this call's (the lock is reentrant).
+        lock (gate)
         {
-            (Dtype.F32, Dtype.F32) => RunHost<float, float>(inputs, shape, options, config, captureStages),
-            (Dtype.F32, Dtype.F16) => RunHost<float, Half>(inputs, shape, options, config, captureStages),
-            (Dtype.F16, Dtype.F32) => RunHost<Half, float>(inputs, shape, options, config, captureStages),
-            _ => RunHost<Half, Half>(inputs, shape, options, config, captureStages),
-        };
+            return (options.InputDtype, options.StateDtype) switch
+            {
+                (Dtype.F32, Dtype.F32) => RunHost<float, float>(inputs, shape, options, config, captureStages),
+                (Dtype.F32, Dtype.F16) => RunHost<float, Half>(inputs, shape, options, config, captureStages),
+                (Dtype.F16, Dtype.F32) => RunHost<Half, float>(inputs, shape, options, config, captureStages),
+                _ => RunHost<Half, Half>(inputs, shape, options, config, captureStages),
+            };
+        }
     }
 
     private SsdHostResult RunHost<T, TState>(
@@ -102,17 +106,14 @@ public sealed partial class SsdPrefill
     private SsdStageOutputs CaptureStages<TState>(AcceleratorStream stream)
         where TState : unmanaged
     {
-        lock (gate)
-        {
-            var run = lastRun ?? throw new InvalidOperationException("No run to capture.");
-            return new SsdStageOutputs(
-                run.Table,
-                run.Dt.GetAsArray(stream),
-                run.DACumsum.GetAsArray(stream),
-                run.ChunkStates.GetAsArray(stream),
-                HostConvert.ToFloat(run.PassedStates.Cast<TState>().GetAsArray(stream)),
-                run.CB.GetAsArray(stream));
-        }
+        var run = lastRun ?? throw new InvalidOperationException("No run to capture.");
+        return new SsdStageOutputs(
+            run.Table,
+            run.Dt.GetAsArray(stream),
+            run.DACumsum.GetAsArray(stream),
+            run.ChunkStates.GetAsArray(stream),
+            HostConvert.ToFloat(run.PassedStates.Cast<TState>().GetAsArray(stream)),
+            run.CB.GetAsArray(stream));
     }
 
     /// <summary>The workspace views of the latest run, for <see cref="CaptureStages"/>.</summary>
@@ -122,8 +123,7 @@ public sealed partial class SsdPrefill
         ArrayView<float> DACumsum,
         ArrayView<float> ChunkStates,
         ArrayView<float> CB,
-        ArrayView<byte> PassedStates,
-        Dtype StateDtype);
+        ArrayView<byte> PassedStates);
 }
 
 /// <summary>Converts host arrays between fp32 and the storage types.</summary>

@@ -224,7 +224,7 @@ public sealed partial class SsdPrefill : IDisposable
                 Heads = heads, HeadDim = p, StateSize = n, Groups = shape.Groups, HeadsPerGroup = shape.HeadsPerGroup,
                 Chunks = chunks, TilesP = tilesScanP,
             });
-        lastRun = new LastRun(table, dt, dA, chunkStates, cb, passed.Cast<byte>(), options.StateDtype);
+        lastRun = new LastRun(table, dt, dA, chunkStates, cb, passed.Cast<byte>());
     }
 
     private static int Tiles(int extent, int tile) => (extent + tile - 1) / tile;

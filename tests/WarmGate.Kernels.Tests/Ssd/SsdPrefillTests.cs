@@ -20,16 +20,8 @@ public sealed class SsdPrefillTests(SsdCpuFixture fixture)
 
     private static SsdPrefillConfig Config(int q) => SsdPrefillConfig.Default(cuda: false) with { ChunkSize = q };
 
-    /// <summary>Runs the prefill and checks y and the final states against the recurrence; returns the device result.</summary>
-    private SsdHostResult Check(SsdShape shape, SsdOptions options, SsdHostInputs inputs, SsdPrefillConfig config)
-    {
-        var expected = SsdReference.Recurrence(inputs, shape, options);
-        var actual = fixture.Prefill.Run(inputs, shape, options, config);
-        var tolerance = options.InputDtype == Dtype.F16 || options.StateDtype == Dtype.F16 ? SsdAssert.F16 : SsdAssert.F32;
-        SsdAssert.Close(actual.Y, expected.Y, tolerance, $"y ({SsdKey.Of(shape, options)}, {config})");
-        SsdAssert.Close(actual.FinalStates, expected.FinalStates, tolerance, $"final states ({SsdKey.Of(shape, options)}, {config})");
-        return actual;
-    }
+    private SsdHostResult Check(SsdShape shape, SsdOptions options, SsdHostInputs inputs, SsdPrefillConfig config) =>
+        SsdChecks.AgainstRecurrence(fixture.Prefill, shape, options, inputs, config);
 
     private SsdHostResult Check(SsdOptions options, int[] lengths, int q, int seed = 1, SsdShape? shape = null) =>
         Check(shape ?? Shape, options, SsdHostInputs.Random(shape ?? Shape, options, lengths, seed), Config(q));
@@ -119,6 +111,10 @@ public sealed class SsdPrefillTests(SsdCpuFixture fixture)
     [Fact]
     public void State_size_not_a_power_of_two_and_head_dim_not_a_multiple_of_the_tile() =>
         Check(Mamba2 with { HasZ = true, DMode = SsdDMode.PerChannel }, [14, 3], q: 8, shape: new SsdShape(3, 5, 1, 7));
+
+    [Fact]
+    public void State_size_above_128() =>
+        Check(Mamba2 with { HasInitialStates = true }, [6, 5], q: 4, shape: new SsdShape(2, 2, 1, 130));
 
     [Fact]
     public void Strided_inputs_with_poisoned_padding()
