@@ -28,7 +28,7 @@ public sealed partial class CausalConv1d
     /// <summary>The update kernel's id in registry events and tuning tables.</summary>
     public const string UpdateKernelId = "conv1d.update";
 
-    private static readonly KernelMethodCache<(Conv1dOptions Options, bool Init, ConvPrefillConfig Config)> PrefillMethods = new(
+    internal static readonly KernelMethodCache<(Conv1dOptions Options, bool Init, ConvPrefillConfig Config)> PrefillMethods = new(
         KernelMethods.Definition(typeof(Conv1dKernels), nameof(Conv1dKernels.Prefill)),
         static k =>
         [
@@ -37,7 +37,7 @@ public sealed partial class CausalConv1d
             TypeConstants.Constant(k.Config.TokensPerThread),
         ]);
 
-    private static readonly KernelMethodCache<(Conv1dOptions Options, ConvUpdateConfig Config)> UpdateMethods = new(
+    internal static readonly KernelMethodCache<(Conv1dOptions Options, ConvUpdateConfig Config)> UpdateMethods = new(
         KernelMethods.Definition(typeof(Conv1dKernels), nameof(Conv1dKernels.Update)),
         static k =>
         [

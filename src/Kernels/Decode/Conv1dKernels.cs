@@ -155,5 +155,5 @@ internal static class Conv1dKernels
         a.Output[(long)t * a.OutputStride + c] = default(TOps).FromFloat(value);
 
     private static float Activate<TSilu>(float v)
-        where TSilu : struct, IFlag => default(TSilu).Value ? v / (1f + MathF.Exp(-v)) : v;
+        where TSilu : struct, IFlag => default(TSilu).Value ? v / (1f + DeviceMath.Exp(-v)) : v;
 }

@@ -23,7 +23,7 @@ public sealed class SelectiveStateUpdate
     /// <summary>The kernel id in registry events and tuning tables.</summary>
     public const string KernelId = "decode.state_update";
 
-    private static readonly KernelMethodCache<(StateUpdateOptions Options, StateUpdateConfig Config)> Methods = new(
+    internal static readonly KernelMethodCache<(StateUpdateOptions Options, StateUpdateConfig Config)> Methods = new(
         KernelMethods.Definition(typeof(StateUpdateKernel), nameof(StateUpdateKernel.Run)),
         static k =>
         [

@@ -78,8 +78,8 @@ internal static class StateUpdateKernel
 
         var dt = inOps.ToFloat(a.Dt[(long)seq * a.DtStride + h]);
         if (default(THasBias).Value) dt += a.DtBias[h];
-        if (default(TSoftplus).Value && dt <= SoftplusThreshold) dt = MathF.Log(1f + MathF.Exp(dt));
-        var dA = MathF.Exp(dt * a.A[h]);
+        if (default(TSoftplus).Value && dt <= SoftplusThreshold) dt = DeviceMath.Log(1f + DeviceMath.Exp(dt));
+        var dA = DeviceMath.Exp(dt * a.A[h]);
 
         var channel = h * a.HeadDim + p;
         var acc = 0f;
@@ -114,7 +114,7 @@ internal static class StateUpdateKernel
         if (default(THasZ).Value)
         {
             var z = inOps.ToFloat(a.Z[(long)seq * a.ZStride + channel]);
-            y *= z / (1f + MathF.Exp(-z));
+            y *= z / (1f + DeviceMath.Exp(-z));
         }
         a.Y[(long)seq * a.YStride + channel] = inOps.FromFloat(y);
     }

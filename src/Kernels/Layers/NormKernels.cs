@@ -51,7 +51,7 @@ internal static class NormKernels
             if (tid < stride) partial[tid] += partial[tid + stride];
             Group.Barrier();
         }
-        var scale = 1f / MathF.Sqrt((partial[0] / args.GroupSize) + args.Eps);
+        var scale = 1f / DeviceMath.Sqrt((partial[0] / args.GroupSize) + args.Eps);
         for (var i = tid; i < args.GroupSize; i += threads)
         {
             var c = start + i;
@@ -65,6 +65,6 @@ internal static class NormKernels
         var v = args.X[((long)row * args.Ldx) + c];
         if (!default(TGated).Value) return v;
         var g = args.Gate[((long)row * args.Ldg) + c];
-        return v * (g / (1f + MathF.Exp(-g)));
+        return v * (g / (1f + DeviceMath.Exp(-g)));
     }
 }

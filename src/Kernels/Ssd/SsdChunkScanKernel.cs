@@ -108,7 +108,7 @@ internal static class SsdChunkScanKernel
             for (var k = 0; k < n; k++)
                 off += default(TOps).ToFloat(p.C[cRow + k]) * default(TStateOps).ToFloat(p.InitialStates[init + k]);
         }
-        var acc = off * SsdMath.Exp(csI);
+        var acc = off * DeviceMath.Exp(csI);
 
         // Diagonal: the causal attention-like part inside the chunk.
         var cbRow = ((((c * p.Groups) + g) * q) + i) * q;
@@ -116,7 +116,7 @@ internal static class SsdChunkScanKernel
         for (var j = 0; j <= i; j++)
         {
             var x = default(TOps).ToFloat(p.X[((start + j) * p.XStride) + xCol]);
-            acc += p.CB[cbRow + j] * SsdMath.Exp(MathF.Min(csI - cs[j], 0f)) * dts[j] * x;
+            acc += p.CB[cbRow + j] * DeviceMath.Exp(MathF.Min(csI - cs[j], 0f)) * dts[j] * x;
         }
 
         if (default(THasD).Value)
@@ -127,7 +127,7 @@ internal static class SsdChunkScanKernel
         if (default(TZ).Value)
         {
             var z = default(TOps).ToFloat(p.Z[(t * p.ZStride) + xCol]);
-            acc *= SsdMath.Silu(z);
+            acc *= DeviceMath.Silu(z);
         }
         p.Y[(((t * p.Heads) + h) * p.HeadDim) + pi] = default(TOps).FromFloat(acc);
     }

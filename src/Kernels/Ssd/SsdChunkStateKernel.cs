@@ -54,7 +54,7 @@ internal static class SsdChunkStateKernel
         var dtBase = ((h * p.Chunks) + c) * q;
         var total = p.DACumsum[dtBase + q - 1];
         for (var l = tid; l < q; l += groupSize)
-            weights[l] = p.DtOut[dtBase + l] * SsdMath.Exp(MathF.Min(total - p.DACumsum[dtBase + l], 0f));
+            weights[l] = p.DtOut[dtBase + l] * DeviceMath.Exp(MathF.Min(total - p.DACumsum[dtBase + l], 0f));
         Group.Barrier();
 
         var tileP = Grid.IdxY / p.TilesN;

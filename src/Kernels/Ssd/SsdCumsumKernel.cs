@@ -59,7 +59,7 @@ internal static class SsdCumsumKernel
             {
                 var u = default(TOps).ToFloat(p.Dt[((start + l) * p.DtStride) + h]) + bias;
                 if (default(TSoftplus).Value)
-                    u = SsdMath.Softplus(u);
+                    u = DeviceMath.Softplus(u);
                 dt = default(TLimits).Value ? MathF.Min(MathF.Max(u, p.DtMin), p.DtMax) : MathF.Max(u, 0f);
             }
             sum += dt * a;

@@ -49,7 +49,7 @@ internal static class SsdStatePassingKernel
         var last = p.FirstChunk[s + 1];
         for (var c = p.FirstChunk[s]; c < last; c++)
         {
-            var scale = SsdMath.Exp(p.DACumsum[(((h * p.Chunks) + c) * q) + q - 1]);
+            var scale = DeviceMath.Exp(p.DACumsum[(((h * p.Chunks) + c) * q) + q - 1]);
             var index = (((c * p.Heads) + h) * p.StatePerHead) + e;
             state = (scale * state) + p.ChunkStates[index];
             p.PassedStates[index] = default(TStateOps).FromFloat(state);

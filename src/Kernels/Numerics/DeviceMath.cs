@@ -1,15 +1,15 @@
 using System.Runtime.CompilerServices;
 using ILGPU;
 
-namespace WarmGate.Kernels.Ssd;
+namespace WarmGate.Kernels.Numerics;
 
 /// <summary>
-/// exp and log for the SSD kernels. ILGPU's PTX backend has no intrinsic for <c>MathF.Exp</c> or
+/// exp, log and sqrt for every WarmGate kernel. ILGPU's PTX backend has no intrinsic for <c>MathF.Exp</c> or
 /// <c>MathF.Log</c> without ILGPU.Algorithms, but it maps the base-2 intrinsics to the hardware
 /// <c>ex2.approx.f32</c> and <c>lg2.approx.f32</c> (about 2 ulp); on the CPU accelerator they
 /// run as ordinary .NET math.
 /// </summary>
-internal static class SsdMath
+internal static class DeviceMath
 {
     private const float Log2E = 1.44269504088896341f;
     private const float Ln2 = 0.693147180559945309f;
@@ -17,6 +17,10 @@ internal static class SsdMath
     /// <summary>e^x.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Exp(float x) => IntrinsicMath.CPUOnly.Exp2(x * Log2E);
+
+    /// <summary>√x (PTX <c>sqrt.rn.f32</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sqrt(float x) => IntrinsicMath.CPUOnly.Sqrt(x);
 
     /// <summary>ln x.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
