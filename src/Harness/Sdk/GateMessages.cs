@@ -19,7 +19,7 @@ public static class GateMessages
         text.Append(CultureInfo.InvariantCulture,
             $"WarmGate: {Count(events)} after load (Serving phase) in test '{test}'; {outcome}.");
         text.AppendLine();
-        AppendEvents(text, events.Select(e => (e, (string?)null)).ToList());
+        AppendEvents(text, events.Select(e => (e, (string?)null)).ToList(), outsideTests: false);
         AppendAdvice(text, events, offAdvice: "If this test compiles after load on purpose, mark it [WarmGateMode(GateMode.Off)] (or Warn).");
         return text.ToString().TrimEnd();
     }
@@ -37,7 +37,7 @@ public static class GateMessages
             $"WarmGate: {Count(kernelEvents)} after load (Serving phase) outside any running test; {outcome}. ");
         text.Append("Work that does not flow from a test (a fixture, a timer, a thread started with the execution context suppressed) or that runs after its test ended caused:");
         text.AppendLine();
-        AppendEvents(text, events.Select(r => (r.Event, (string?)r.Note)).ToList());
+        AppendEvents(text, events.Select(r => (r.Event, (string?)r.Note)).ToList(), outsideTests: true);
         AppendAdvice(text, kernelEvents, offAdvice: "To find the test, make the work flow from it (await it inside the test) so the gate can name it.");
         return text.ToString().TrimEnd();
     }
@@ -64,7 +64,7 @@ public static class GateMessages
         return parts.Count == 0 ? "no compiles" : string.Join(" and ", parts);
     }
 
-    private static void AppendEvents(StringBuilder text, IReadOnlyList<(KernelEvent Event, string? Note)> events)
+    private static void AppendEvents(StringBuilder text, IReadOnlyList<(KernelEvent Event, string? Note)> events, bool outsideTests)
     {
         for (var i = 0; i < events.Count; i++)
         {
@@ -74,7 +74,9 @@ public static class GateMessages
             if (e.Detail.Length > 0)
                 text.Append(CultureInfo.InvariantCulture, $"     specialization {e.Detail}").AppendLine();
             if (!string.IsNullOrEmpty(note))
-                text.Append(CultureInfo.InvariantCulture, $"     {note}{(e.Scope is null ? string.Empty : $" (scope '{e.Scope}')")}").AppendLine();
+                text.Append(CultureInfo.InvariantCulture, $"     {note}").AppendLine();
+            else if (outsideTests && e.Scope is not null)
+                text.Append(CultureInfo.InvariantCulture, $"     in kernel scope '{e.Scope}', which is not a running test").AppendLine();
         }
     }
 

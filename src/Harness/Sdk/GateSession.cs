@@ -210,7 +210,7 @@ public sealed class GateSession : IDisposable
     private static (EventVerdict, string) Judge(KernelEvent e, TestGate? test)
     {
         if (!RecordedEvent.IsGated(e)) return (EventVerdict.Allowed, string.Empty);
-        if (test is null) return (EventVerdict.OutsideAnyTest, "outside any test");
+        if (test is null) return (EventVerdict.OutsideAnyTest, string.Empty);
         if (test.EndedUnderLock) return (EventVerdict.OutsideAnyTest, $"after test '{test.DisplayName}' ended");
         return test.Mode switch
         {
