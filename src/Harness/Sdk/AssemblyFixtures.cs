@@ -23,15 +23,23 @@ public sealed class AssemblyFixtures
     /// <summary>The fixtures that could not be created or initialized, by type.</summary>
     public IReadOnlyDictionary<Type, Exception> Failures => failures;
 
-    /// <summary>Creates and initializes the fixtures an assembly names, in parallel.</summary>
+    /// <summary>Creates and initializes the fixtures an assembly names with <see cref="WarmGateAssemblyFixtureAttribute"/>.</summary>
     /// <param name="assembly">The test assembly.</param>
     /// <param name="diagnosticMessageSink">Given to fixture constructors that take an <see cref="IMessageSink"/>.</param>
-    public static async Task<AssemblyFixtures> CreateAsync(Assembly assembly, IMessageSink diagnosticMessageSink)
+    public static Task<AssemblyFixtures> CreateAsync(Assembly assembly, IMessageSink diagnosticMessageSink)
     {
         ArgumentNullException.ThrowIfNull(assembly);
+        return CreateAsync(assembly.GetCustomAttributes<WarmGateAssemblyFixtureAttribute>().Select(a => a.FixtureType), diagnosticMessageSink);
+    }
+
+    /// <summary>Creates the fixtures of the given types, then initializes them in parallel.</summary>
+    /// <param name="fixtureTypes">The fixture types.</param>
+    /// <param name="diagnosticMessageSink">Given to fixture constructors that take an <see cref="IMessageSink"/>.</param>
+    public static async Task<AssemblyFixtures> CreateAsync(IEnumerable<Type> fixtureTypes, IMessageSink diagnosticMessageSink)
+    {
+        ArgumentNullException.ThrowIfNull(fixtureTypes);
         var fixtures = new AssemblyFixtures();
-        var types = assembly.GetCustomAttributes<WarmGateAssemblyFixtureAttribute>().Select(a => a.FixtureType).Distinct().ToList();
-        foreach (var type in types)
+        foreach (var type in fixtureTypes.Distinct())
         {
             try
             {

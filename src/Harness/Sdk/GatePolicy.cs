@@ -56,7 +56,7 @@ public sealed class GatePolicy
     /// <param name="methodMode">The method's mode, if set.</param>
     /// <param name="classMode">The class's mode, if set.</param>
     /// <exception cref="WarmGateConfigurationException">The configuration is invalid.</exception>
-    public GateMode ForTest(GateMode? methodMode, GateMode? classMode)
+    public GateMode Resolve(GateMode? methodMode, GateMode? classMode)
     {
         if (ConfigurationError is not null) throw ConfigurationError;
         return methodMode ?? classMode ?? assemblyMode ?? environmentMode ?? GateMode.Error;
@@ -70,7 +70,7 @@ public sealed class GatePolicy
     {
         ArgumentNullException.ThrowIfNull(testMethod);
         ArgumentNullException.ThrowIfNull(testClass);
-        return ForTest(
+        return Resolve(
             testMethod.GetCustomAttribute<WarmGateModeAttribute>(inherit: true)?.Mode,
             testClass.GetCustomAttribute<WarmGateModeAttribute>(inherit: true)?.Mode);
     }

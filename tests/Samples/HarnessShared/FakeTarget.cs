@@ -13,7 +13,7 @@ namespace WarmGate.Samples;
 /// constant, so each factor (1, 2, 4, ... 256) is its own compilation. Warmup compiles only the
 /// factors it is told to; launching any other factor compiles after load.
 /// </summary>
-public sealed class FakeTarget(IReadOnlyList<int> warmFactors, bool failLoad = false) : IWarmGateTarget
+public sealed class FakeTarget(IReadOnlyList<int> warmFactors, bool failLoad = false, string name = "fake") : IWarmGateTarget
 {
     public const string KernelId = "sample.scale";
 
@@ -21,7 +21,7 @@ public sealed class FakeTarget(IReadOnlyList<int> warmFactors, bool failLoad = f
     private DeviceHandle? device;
     private KernelRegistry? registry;
 
-    public string Name => "fake";
+    public string Name => name;
 
     public KernelRegistry Registry => registry ?? throw new InvalidOperationException("The fake target is not loaded.");
 
