@@ -11,6 +11,7 @@ namespace WarmGate.Harness.Tests.Integration;
 public sealed class SampleProjectTests(SampleWorkspace workspace) : IClassFixture<SampleWorkspace>
 {
     private const string Unwarmed = "HarnessUnwarmed.UnwarmedPathTests.";
+    private const string ThirdParty = "HarnessUnwarmed.ThirdPartyTests.";
 
     [Fact]
     public async Task An_unwarmed_path_fails_exactly_the_test_that_compiled_it()
@@ -19,10 +20,12 @@ public sealed class SampleProjectTests(SampleWorkspace workspace) : IClassFixtur
 
         run.ExitCode.Should().NotBe(0, run.Output);
         run.Trx.Named("Failed").Should().Equal(
+            ThirdParty + "Third_party_test_case_on_an_unwarmed_path_fails",
             Unwarmed + "Theory_rows_are_gated_one_by_one(factor: 16)",
             Unwarmed + "Unwarmed_path_fails_this_test");
         run.Trx.Named("Passed").Should().Equal(
             "HarnessUnwarmed.BackgroundWorkTests.Work_that_does_not_flow_from_the_test_is_blamed_on_the_run",
+            ThirdParty + "Third_party_test_case_on_a_warm_path_passes",
             Unwarmed + "Theory_rows_are_gated_one_by_one(factor: 1)",
             Unwarmed + "Unwarmed_path_in_off_mode_passes",
             Unwarmed + "Unwarmed_path_in_warn_mode_passes",
@@ -35,6 +38,9 @@ public sealed class SampleProjectTests(SampleWorkspace workspace) : IClassFixtur
         run.Trx[Unwarmed + "Theory_rows_are_gated_one_by_one(factor: 16)"].Message.Should().Contain("key=factor=16").And.NotContain("factor=2 ");
         run.Trx[Unwarmed + "Unwarmed_path_in_warn_mode_passes"].StdOut.Should().Contain("key=factor=4").And.Contain("gate mode is warn");
         run.Trx[Unwarmed + "Unwarmed_path_in_off_mode_passes"].StdOut.Should().NotContain("WarmGate");
+        // A test case type from another extension is gated through the message bus.
+        run.Trx[ThirdParty + "Third_party_test_case_on_an_unwarmed_path_fails"].Message.Should()
+            .StartWith("WarmGate.Harness.WarmGateViolationException").And.Contain("key=factor=128");
 
         // The compile that did not flow from any test fails the run, not a test.
         run.Trx.Outcome.Should().Be("Failed");
@@ -50,9 +56,10 @@ public sealed class SampleProjectTests(SampleWorkspace workspace) : IClassFixtur
             ("factor=4", EventVerdict.Warned, Unwarmed + "Unwarmed_path_in_warn_mode_passes"),
             ("factor=8", EventVerdict.Ignored, Unwarmed + "Unwarmed_path_in_off_mode_passes"),
             ("factor=32", EventVerdict.OutsideAnyTest, null),
+            ("factor=128", EventVerdict.FailedTest, ThirdParty + "Third_party_test_case_on_an_unwarmed_path_fails"),
         });
         report.WarmedKeys.Select(k => k.Key).Should().Equal("factor=1");
-        report.Summary.FailedTests.Should().Be(2);
+        report.Summary.FailedTests.Should().Be(3);
 
         // WARMGATE_GATE is the default for tests without an attribute; attributes still win.
         var offDir = Path.Combine(workspace.Root, "reports-off");
