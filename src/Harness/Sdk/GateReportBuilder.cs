@@ -28,7 +28,6 @@ public static class GateReportBuilder
         var warnedTests = events.Where(r => r.Verdict == EventVerdict.Warned).Select(r => r.Test).Distinct().Count();
         var outsideFails = unattributed.Count > 0 && runMode == GateMode.Error;
 
-        var tables = session.Targets.SelectMany(TablesOf).ToList();
 
         return new GateReport
         {
@@ -46,22 +45,10 @@ public static class GateReportBuilder
                 WarmedKeys: warmed.Count,
                 UnusedWarmedKeys: usageObserved ? warmed.Count(k => k.UsedBy is { Count: 0 }) : null),
             Events = events,
-            Tables = tables,
+            Tables = session.Tables,
             UsageObserved = usageObserved,
             WarmedKeys = warmed,
         };
-    }
-
-    private static IReadOnlyList<TuningTableUse> TablesOf(IWarmGateTarget target)
-    {
-        try
-        {
-            return target.TuningTables;
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
-        {
-            return [new TuningTableUse("<unavailable>", target.Name, $"The target could not list its tables: {ex.Message}")];
-        }
     }
 
     private static ReportEvent ToReport(RecordedEvent r, IReadOnlyList<RecordedEvent> unattributed)

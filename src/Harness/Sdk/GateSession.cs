@@ -15,7 +15,8 @@ public sealed class GateSession : IDisposable
 
     private readonly List<RecordedEvent> events = [];
     private readonly Dictionary<string, TestGate> byScope = new(StringComparer.Ordinal);
-    private readonly List<IWarmGateTarget> targets = [];
+    private readonly List<string> targets = [];
+    private readonly List<TuningTableUse> tables = [];
     private readonly Dictionary<WarmedKey, SortedSet<string>> uses = [];
     private readonly List<RecordedEvent> unreported = [];
     private IDisposable? subscription;
@@ -49,12 +50,21 @@ public sealed class GateSession : IDisposable
         }
     }
 
-    /// <summary>The targets fixtures registered with <see cref="AddTarget"/>.</summary>
-    public IReadOnlyList<IWarmGateTarget> Targets
+    /// <summary>The names of the targets fixtures registered with <see cref="AddTarget"/>.</summary>
+    public IReadOnlyList<string> Targets
     {
         get
         {
             lock (Sync) return [.. targets];
+        }
+    }
+
+    /// <summary>The tuning tables the registered targets reported when they were registered.</summary>
+    public IReadOnlyList<TuningTableUse> Tables
+    {
+        get
+        {
+            lock (Sync) return [.. tables];
         }
     }
 
@@ -165,12 +175,20 @@ public sealed class GateSession : IDisposable
         lock (Sync) return uses.TryGetValue(warmed, out var tests) ? [.. tests] : [];
     }
 
-    /// <summary>Registers a loaded and warmed target, so the report can list its tuning tables.</summary>
+    /// <summary>
+    /// Registers a loaded and warmed-up target and takes a copy of its tuning tables for the
+    /// report (read now: the target is disposed before the report is written).
+    /// </summary>
     /// <param name="target">The target.</param>
     public void AddTarget(IWarmGateTarget target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        lock (Sync) targets.Add(target);
+        var used = target.TuningTables;
+        lock (Sync)
+        {
+            targets.Add(target.Name);
+            tables.AddRange(used);
+        }
     }
 
     /// <summary>

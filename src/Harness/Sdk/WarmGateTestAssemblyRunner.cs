@@ -16,7 +16,6 @@ public class WarmGateTestAssemblyRunner : XunitTestAssemblyRunner
     private GateSession? session;
     private IDisposable? listening;
     private IDisposable? activation;
-    private GatePolicy? policy;
     private AssemblyFixtures? fixtures;
     private SemaphoreSlim? parallelSemaphore;
     private RunContext? context;
@@ -43,13 +42,23 @@ public class WarmGateTestAssemblyRunner : XunitTestAssemblyRunner
     protected override async Task AfterTestAssemblyStartingAsync()
     {
         await base.AfterTestAssemblyStartingAsync();
+        parallelSemaphore = CreateParallelSemaphore();
         session = new GateSession();
+        try
+        {
+            activation = session.Activate();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Only possible when a runner runs several assemblies in one process at once.
+            ExecutionMessageSink.OnMessage(new ErrorMessage(TestCases, new WarmGateConfigurationException(
+                $"WarmGate cannot gate {RuntimeAssembly.GetName().Name}: {ex.Message} Run test assemblies in separate processes (dotnet test does).", ex)));
+            return;
+        }
         listening = session.Listen();
-        activation = session.Activate();
-        policy = GatePolicy.For(RuntimeAssembly);
+        var policy = GatePolicy.For(RuntimeAssembly);
         if (policy.ConfigurationError is { } error)
             ExecutionMessageSink.OnMessage(new ErrorMessage(TestCases, error));
-        parallelSemaphore = CreateParallelSemaphore();
         fixtures = await AssemblyFixtures.CreateAsync(RuntimeAssembly, DiagnosticMessageSink);
         context = new RunContext(session, policy, fixtures, DiagnosticMessageSink);
     }
@@ -63,9 +72,15 @@ public class WarmGateTestAssemblyRunner : XunitTestAssemblyRunner
             await parallelSemaphore.WaitAsync(cancellationTokenSource.Token);
         try
         {
-            var run = context ?? throw new InvalidOperationException("The WarmGate run was not started before its first collection.");
+            if (context is null)
+            {
+                // The gate could not start (an error message says why): run the tests ungated.
+                return await new XunitTestCollectionRunner(
+                    testCollection, testCases, DiagnosticMessageSink, messageBus, TestCaseOrderer,
+                    new ExceptionAggregator(Aggregator), cancellationTokenSource).RunAsync();
+            }
             return await new WarmGateTestCollectionRunner(
-                run, testCollection, testCases, DiagnosticMessageSink, messageBus, TestCaseOrderer,
+                context, testCollection, testCases, DiagnosticMessageSink, messageBus, TestCaseOrderer,
                 new ExceptionAggregator(Aggregator), cancellationTokenSource).RunAsync();
         }
         finally
@@ -79,8 +94,8 @@ public class WarmGateTestAssemblyRunner : XunitTestAssemblyRunner
     {
         if (fixtures is not null)
             await fixtures.DisposeAsync(Aggregator);
-        if (session is not null && policy is not null)
-            FinishSession(session, policy);
+        if (context is not null)
+            FinishSession(context.Session, context.Policy);
         activation?.Dispose();
         listening?.Dispose();
         await base.BeforeTestAssemblyFinishedAsync();
