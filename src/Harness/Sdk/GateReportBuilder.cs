@@ -54,10 +54,9 @@ public static class GateReportBuilder
     private static ReportEvent ToReport(RecordedEvent r, IReadOnlyList<RecordedEvent> unattributed)
     {
         var e = r.Event;
-        // A runner may hand back events it could not report on a test: report them as outside.
-        var leftover = unattributed.FirstOrDefault(u => u.Sequence == r.Sequence && u.Verdict != r.Verdict);
-        var verdict = leftover is null ? r.Verdict : EventVerdict.OutsideAnyTest;
-        var note = leftover?.Note ?? r.Note;
+        // A runner may hand back events it could not report on their test: they count as outside.
+        var final = unattributed.FirstOrDefault(u => u.Sequence == r.Sequence) ?? r;
+        var (verdict, note) = (final.Verdict, final.Note);
         return new ReportEvent(
             r.Sequence, e.Kind.ToString(), e.Phase.ToString(), e.Kernel, e.Key, e.Config,
             Math.Round(e.Duration.TotalMilliseconds, 3), r.Test, e.Scope, verdict, note,

@@ -206,7 +206,7 @@ public sealed class GateSession : IDisposable
             {
                 var recorded = events.FirstOrDefault(r => ReferenceEquals(r.Event, e));
                 if (recorded is not null)
-                    unreported.Add(recorded with { Note = $"in test '{test}' after its result was reported" });
+                    unreported.Add(recorded with { Verdict = EventVerdict.OutsideAnyTest, Note = $"in test '{test}' after its result was reported" });
             }
         }
     }

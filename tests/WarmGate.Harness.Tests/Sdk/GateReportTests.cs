@@ -74,6 +74,20 @@ public sealed class GateReportTests : IDisposable
     }
 
     [Fact]
+    public void Events_a_runner_could_not_report_count_as_outside_any_test()
+    {
+        var gate = session.BeginTest("Custom", GateMode.Error);
+        session.Record(Events.CompiledHere());
+        session.AddUnreported("Custom", gate.End());
+        var report = GateReportBuilder.Build(session, "My.Tests", GateMode.Error);
+        report.Events.Should().ContainSingle().Which.Should().Match<ReportEvent>(
+            e => e.Verdict == EventVerdict.OutsideAnyTest && e.Test == "Custom" && e.Note.Contains("after its result was reported"));
+        report.Summary.FailedTests.Should().Be(0);
+        report.Summary.OutsideAnyTest.Should().Be(1);
+        report.Verdict.Should().Be("failed");
+    }
+
+    [Fact]
     public void Outside_events_in_warn_mode_do_not_fail_the_report()
     {
         session.Record(Events.Compiled(key: "background"));
