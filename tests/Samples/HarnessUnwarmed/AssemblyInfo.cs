@@ -1,0 +1,5 @@
+using WarmGate.Harness;
+using WarmGate.Samples;
+
+[assembly: WarmGateTestFramework]
+[assembly: WarmGateAssemblyFixture(typeof(SampleFixture))]
