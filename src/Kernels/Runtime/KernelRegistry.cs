@@ -99,6 +99,8 @@ public sealed class KernelRegistry : IDisposable
         var cacheKey = new CacheKey(kernel, specialization);
         if (!cache.TryGetValue(cacheKey, out var loaded))
             loaded = Compile(kernelId, cacheKey, key, config);
+        else if (KernelEvents.HasUseSubscribers)
+            KernelEvents.PublishUse(new KernelUse(Name, kernelId, key, config, Phase, KernelScope.Current));
         return loaded.Launcher as TDelegate
             ?? throw new ArgumentException(
                 $"Kernel '{kernelId}' was loaded with launcher type {loaded.Launcher.GetType()}, not {typeof(TDelegate)}.",

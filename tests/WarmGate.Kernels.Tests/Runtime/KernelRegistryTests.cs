@@ -123,6 +123,24 @@ public sealed class KernelRegistryTests : IDisposable
         events.Should().ContainSingle();
     }
 
+    [Fact]
+    public void Launches_of_compiled_kernels_are_reported_as_uses_with_their_scope()
+    {
+        using var registry = new KernelRegistry(device.Accelerator, runtime);
+        using var buffer = device.Accelerator.Allocate1D(new float[] { 1 });
+        var uses = new List<KernelUse>();
+        using var subscription = KernelEvents.SubscribeUse(u =>
+        {
+            if (u.Runtime == runtime) lock (uses) uses.Add(u);
+        });
+        RunScale(registry, negate: false, buffer.View);
+        uses.Should().BeEmpty("the first launch is a compile, not a use");
+        using (KernelScope.Enter("T1"))
+            RunScale(registry, negate: false, buffer.View);
+        uses.Should().ContainSingle().Which.Should().Be(
+            new KernelUse(runtime, "test.scale", "negate=False", "group=16", KernelPhase.Loading, "T1"));
+    }
+
     private sealed class CountingHook : IBackendHook
     {
         public int Count;
