@@ -43,6 +43,9 @@ internal static class CommandLine
         var root = new RootCommand("WarmGate: load, warm up, serve, and prove nothing compiles or tunes after load.");
         root.Subcommands.Add(DevicesCommand.Create(output));
         root.Subcommands.Add(TableCommand.Create(output));
+        root.Subcommands.Add(CheckCommand.Create(output, error));
+        root.Subcommands.Add(TuneCommand.Create(output));
+        root.Subcommands.Add(GenerateCommand.Create(output));
         return root;
     }
 }
