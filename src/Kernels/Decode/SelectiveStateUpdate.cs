@@ -129,6 +129,8 @@ public sealed class SelectiveStateUpdate
             C = views.C, D = views.D, Z = views.Z, DtBias = views.DtBias, Y = views.Y,
             Heads = shape.Heads, HeadDim = shape.HeadDim, StateDim = shape.StateDim,
             HeadsPerGroup = shape.HeadsPerGroup,
+            DtMin = options.DtMin,
+            DtMax = options.DtMax,
             TilesPerHead = tiles,
             XStride = layout.X, DtStride = layout.Dt, BStride = layout.B, CStride = layout.C,
             ZStride = layout.Z, YStride = layout.Y,

@@ -30,6 +30,8 @@ internal struct StateUpdateArgs<TIn, TState>
     public int CStride;
     public int ZStride;
     public int YStride;
+    public float DtMin;
+    public float DtMax;
 }
 
 /// <summary>
@@ -79,6 +81,7 @@ internal static class StateUpdateKernel
         var dt = inOps.ToFloat(a.Dt[(long)seq * a.DtStride + h]);
         if (default(THasBias).Value) dt += a.DtBias[h];
         if (default(TSoftplus).Value && dt <= SoftplusThreshold) dt = DeviceMath.Log(1f + DeviceMath.Exp(dt));
+        dt = MathF.Min(MathF.Max(dt, a.DtMin), a.DtMax);
         var dA = DeviceMath.Exp(dt * a.A[h]);
 
         var channel = h * a.HeadDim + p;

@@ -33,7 +33,10 @@ public sealed partial class Mamba2Runtime
             elementwise.Gather(DeviceWeights.Embeddings.View, c.VocabSize, hd, ids, tokens, hidden);
             using var cacheSlots = new CacheSlots(accelerator, slots, cache.Slots);
             var shape = new StateUpdateShape(c.NumHeads, c.HeadDim, c.NGroups, c.StateSize);
-            var options = new StateUpdateOptions(D: DSkip.PerHead, Z: false, DtBias: true, DtSoftplus: true);
+            // transformers' Mamba2 clamps dt to time_step_limit in decode too (torch path); so does this runtime.
+            var options = new StateUpdateOptions(
+                D: DSkip.PerHead, Z: false, DtBias: true, DtSoftplus: true,
+                DtMin: (float)c.TimeStepLimitMin, DtMax: (float)c.TimeStepLimitMax);
 
             for (var layer = 0; layer < c.NumHiddenLayers; layer++)
             {

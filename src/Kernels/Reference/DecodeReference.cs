@@ -116,7 +116,8 @@ public static class DecodeReference
     {
         var dt = inputs.Dt[row * inputs.A.Length + head];
         if (options.DtBias) dt += inputs.DtBias![head];
-        return options.DtSoftplus ? Softplus(dt) : dt;
+        dt = options.DtSoftplus ? Softplus(dt) : dt;
+        return Math.Min(Math.Max(dt, options.DtMin), options.DtMax);
     }
 
     private static double Finish(StateUpdateOptions options, DecodeInputs inputs, int element, int head, int channel, double dot, double x)
