@@ -1,3 +1,4 @@
+using WarmGate.Kernels.IO;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
@@ -148,6 +149,6 @@ internal static class CheckCommand
             postLoadCompilations = compiles,
             postLoadEvents = late.Select(e => new { kind = e.Kind.ToString(), e.Kernel, e.Key, e.Config, ms = e.Duration.TotalMilliseconds, e.CallSite }),
         };
-        AtomicText.Write(path, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
     }
 }

@@ -1,3 +1,4 @@
+using WarmGate.Kernels.IO;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -29,7 +30,7 @@ internal static class GenerateCommand
             if (prompt.Any(t => t < 0 || t >= runtime.Config.VocabSize))
                 throw new CliException($"--tokens: every id must be in [0, {runtime.Config.VocabSize}) for this model.");
             if (parse.GetValue(logits) is { } path)
-                AtomicText.Write(path, ToJson(runtime.PrefillAllLogits(prompt)));
+                AtomicFile.WriteAllText(path, ToJson(runtime.PrefillAllLogits(prompt)));
             var generated = runtime.Generate([prompt], count)[0];
             output.WriteLine(string.Join(",", generated));
             return ExitCodes.Ok;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using WarmGate.Kernels.IO;
 
 namespace WarmGate.Kernels.Model;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json;
+using WarmGate.Kernels.IO;
 
 namespace WarmGate.Kernels.Model;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using WarmGate.Kernels.IO;
 
 namespace WarmGate.Kernels.Tuning;
 

@@ -1,5 +1,6 @@
 using WarmGate.Kernels.Tuning;
 using static WarmGate.Kernels.Tests.Tuning.Tables.TableSamples;
+using WarmGate.Kernels.IO;
 
 namespace WarmGate.Kernels.Tests.Tuning.Tables;
 

@@ -1,7 +1,7 @@
-namespace WarmGate.Kernels.Model;
+namespace WarmGate.Kernels.IO;
 
 /// <summary>Writes a file so that readers see either the old file or the complete new one.</summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
     /// <summary>
     /// Writes to a temporary file beside <paramref name="path"/>, flushes it to disk, then moves it
@@ -29,6 +29,10 @@ internal static class AtomicFile
             throw;
         }
     }
+
+    /// <summary>Writes UTF-8 text atomically (see <see cref="Write(string, Action{Stream})"/>).</summary>
+    public static void WriteAllText(string path, string text) =>
+        Write(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(text)));
 
     private static void TryDelete(string path)
     {
