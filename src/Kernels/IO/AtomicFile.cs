@@ -5,13 +5,14 @@ public static class AtomicFile
 {
     /// <summary>
     /// Writes to a temporary file beside <paramref name="path"/>, flushes it to disk, then moves it
-    /// over <paramref name="path"/>. On any failure the temporary file is removed and the old file
+    /// over <paramref name="path"/> (creating its folder). On any failure the temporary file is removed and the old file
     /// (if any) is left as it was.
     /// </summary>
     public static void Write(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(full) ?? ".";
+        Directory.CreateDirectory(directory);
         string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
