@@ -96,11 +96,12 @@ public sealed class KernelRegistry : IDisposable
     {
         ArgumentNullException.ThrowIfNull(kernel);
         ObjectDisposedException.ThrowIf(disposed, this);
+        RejectValueSpecialization(kernelId, kernel);
         var cacheKey = new CacheKey(kernel, specialization);
         if (!cache.TryGetValue(cacheKey, out var loaded))
             loaded = Compile(kernelId, cacheKey, key, config);
         else if (KernelEvents.HasUseSubscribers)
-            KernelEvents.PublishUse(new KernelUse(Name, kernelId, key, config, Phase, KernelScope.Current));
+            KernelEvents.PublishUse(new KernelUse(Name, kernelId, loaded.Key, loaded.Config, Phase, KernelScope.Current));
         return loaded.Launcher as TDelegate
             ?? throw new ArgumentException(
                 $"Kernel '{kernelId}' was loaded with launcher type {loaded.Launcher.GetType()}, not {typeof(TDelegate)}.",
@@ -118,7 +119,7 @@ public sealed class KernelRegistry : IDisposable
                 var kernelObject = Accelerator.LoadKernel(compiled);
                 var launcher = kernelObject.CreateLauncherDelegate<TDelegate>();
                 watch.Stop();
-                var result = new Loaded(kernelObject, launcher);
+                var result = new Loaded(kernelObject, launcher, tuningKey, cfg);
                 cache[k] = result;
                 Interlocked.Increment(ref compilations);
                 KernelEvents.Publish(new KernelEvent
@@ -136,6 +137,27 @@ public sealed class KernelRegistry : IDisposable
                     Detail = Specialization(k),
                 });
                 return result;
+            }
+        }
+    }
+
+    /// <summary>
+    /// ILGPU compiles a kernel with <see cref="SpecializedValue{T}"/> parameters again for every new
+    /// value inside its launcher, out of the registry's sight. WarmGate kernels express such
+    /// constants as generic type arguments instead (see <c>Numerics.TypeConstants</c>), which the
+    /// registry compiles and reports; a kernel with value specializations is refused.
+    /// </summary>
+    private static void RejectValueSpecialization(string kernelId, MethodInfo kernel)
+    {
+        foreach (var parameter in kernel.GetParameters())
+        {
+            var type = parameter.ParameterType;
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(SpecializedValue<>))
+            {
+                throw new ArgumentException(
+                    $"Kernel '{kernelId}' takes SpecializedValue parameter '{parameter.Name}': ILGPU would recompile it for each new value " +
+                    "without the registry seeing it. Pass the constant as a generic type argument (Numerics.IConstant / IFlag) instead.",
+                    nameof(kernel));
             }
         }
     }
@@ -161,7 +183,8 @@ public sealed class KernelRegistry : IDisposable
 
     private readonly record struct CacheKey(MethodInfo Method, KernelSpecialization Specialization);
 
-    private sealed record Loaded(Kernel Kernel, Delegate Launcher);
+    /// <summary>A loaded kernel with the key and config it was compiled under (uses report those).</summary>
+    private sealed record Loaded(Kernel Kernel, Delegate Launcher, string Key, string Config);
 
     /// <summary>Forwards ILGPU's backend callbacks to an optional observer.</summary>
     private readonly struct CompileHook(IBackendHook? observer) : IBackendHook

@@ -141,6 +141,23 @@ public sealed class KernelRegistryTests : IDisposable
             new KernelUse(runtime, "test.scale", "negate=False", "group=16", KernelPhase.Loading, "T1"));
     }
 
+    internal static void ValueSpecialized(ArrayView<float> data, SpecializedValue<int> factor)
+    {
+        var i = Grid.GlobalIndex.X;
+        if (i < data.Length) data[i] *= factor;
+    }
+
+    [Fact]
+    public void Kernels_with_value_specializations_are_refused_because_their_compiles_would_be_invisible()
+    {
+        using var registry = new KernelRegistry(device.Accelerator, runtime);
+        var method = typeof(KernelRegistryTests).GetMethod(nameof(ValueSpecialized), BindingFlags.NonPublic | BindingFlags.Static)!;
+        var act = () => registry.GetOrCompile<Action<AcceleratorStream, KernelConfig, ArrayView<float>, SpecializedValue<int>>>(
+            "test.value", method, "k", "c");
+        act.Should().Throw<ArgumentException>().WithMessage("*SpecializedValue parameter 'factor'*generic type argument*");
+        registry.Compilations.Should().Be(0);
+    }
+
     private sealed class CountingHook : IBackendHook
     {
         public int Count;
