@@ -24,6 +24,9 @@ public class Mamba2Fixture(IMessageSink diagnosticMessageSink) : WarmGateFixture
     protected override Mamba2Target CreateTarget()
     {
         var options = Options;
-        return new Mamba2Target(options with { Progress = options.Progress ?? (line => Diagnostic($"WarmGate: {line}")) });
+        var target = new Mamba2Target(options with { Progress = options.Progress ?? (line => Diagnostic($"WarmGate: {line}")) });
+        Diagnostic($"WarmGate: {GetType().Name} loads model '{target.Model}' (from {target.ModelOrigin}) on device {target.Device.ToString().ToLowerInvariant()}, " +
+            $"tuning {target.Tune?.ToString().ToLowerInvariant() ?? "by device (quick on the CPU accelerator, full on CUDA)"}.");
+        return target;
     }
 }

@@ -48,7 +48,8 @@ public sealed class Mamba2FixtureTests : IDisposable
             fixture.Target.TuningTables.Select(t => t.Origin).Should().Equal("WARMGATE_TUNING_TABLE", "tuned at warmup");
             fixture.Target.TuningTables[1].Description.Should().StartWith("3 key(s) no table covered, tuned quick (first candidate only): linear.gemm [");
             session.Tables.Should().Equal(fixture.Target.TuningTables);
-            sink.Diagnostics.Should().Contain(d => d.StartsWith("WarmGate: warmup prefill (", StringComparison.Ordinal))
+            sink.Diagnostics.Should().Contain("WarmGate: Fixture loads model 'builtin:tiny' (from default) on device cpu, tuning by device (quick on the CPU accelerator, full on CUDA).")
+                .And.Contain(d => d.StartsWith("WarmGate: warmup prefill (", StringComparison.Ordinal))
                 .And.Contain(d => d.Contains("gate is armed", StringComparison.Ordinal));
 
             var test = session.BeginTest("Serves", GateMode.Error);
