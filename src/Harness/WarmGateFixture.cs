@@ -102,5 +102,7 @@ public abstract class WarmGateFixture<TTarget> : IWarmGateFixture, IAsyncLifetim
     private WarmGateStartupException StartupError(string phase, Exception cause) =>
         new($"{GetType().Name} failed while {phase}, so no test that uses it can run: {cause.GetType().Name}: {cause.Message}", cause);
 
-    private void Diagnostic(string message) => diagnostics.OnMessage(new DiagnosticMessage(message));
+    /// <summary>Sends a diagnostic message (shown with <c>diagnosticMessages: true</c>).</summary>
+    /// <param name="message">The message.</param>
+    protected void Diagnostic(string message) => diagnostics.OnMessage(new DiagnosticMessage(message));
 }

@@ -1,7 +1,6 @@
 using WarmGate.Harness.Sdk;
 using WarmGate.Harness.Tests.Support;
 using WarmGate.Kernels.Runtime;
-using WarmGate.Samples;
 using Xunit.Abstractions;
 
 namespace WarmGate.Harness.Tests;

@@ -4,7 +4,7 @@ namespace WarmGate.Harness.Sdk;
 public sealed record GateReport
 {
     /// <summary>The report schema version.</summary>
-    public int SchemaVersion { get; init; } = 1;
+    public int SchemaVersion { get; init; } = 2;
 
     /// <summary>The test assembly's name.</summary>
     public required string Assembly { get; init; }
@@ -30,7 +30,7 @@ public sealed record GateReport
     /// <summary>The tuning tables the targets used, and their sources.</summary>
     public required IReadOnlyList<TuningTableUse> Tables { get; init; }
 
-    /// <summary>Whether kernel launches were observed; when false, <see cref="ReportWarmedKey.UsedBy"/> is unknown.</summary>
+    /// <summary>Whether kernel launches were observed; when false, <see cref="ReportWarmedKey.UsedBy"/> is unknown (null).</summary>
     public required bool UsageObserved { get; init; }
 
     /// <summary>Every key compiled during warmup, with the tests that launched it.</summary>
@@ -88,4 +88,14 @@ public sealed record ReportEvent(
 /// <param name="Key">The compile key.</param>
 /// <param name="Config">The configuration.</param>
 /// <param name="UsedBy">The tests that launched it; null when launches were not observed.</param>
-public sealed record ReportWarmedKey(string Runtime, string Kernel, string Key, string Config, IReadOnlyList<string>? UsedBy);
+/// <param name="MaybeUsedBy">
+/// Other tests that launched this kernel id in a way that could have been this key or another
+/// compiled key of the same kernel (the launch did not say which); null when launches were not observed.
+/// </param>
+public sealed record ReportWarmedKey(
+    string Runtime, string Kernel, string Key, string Config, IReadOnlyList<string>? UsedBy, IReadOnlyList<string>? MaybeUsedBy)
+{
+    /// <summary>Whether launches were observed and no test launched (or may have launched) this key.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool NeverUsed => UsedBy is { Count: 0 } && MaybeUsedBy is null or { Count: 0 };
+}

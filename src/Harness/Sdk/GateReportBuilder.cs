@@ -16,18 +16,18 @@ public static class GateReportBuilder
         var unattributed = session.Unattributed;
         var usageObserved = session.UsageObserved;
 
+        var (used, possible) = WarmedKeyUsage.Resolve(recorded, session.Uses);
         var warmed = recorded
             .Where(r => r.Event.Kind == KernelEventKind.Compiled && r.Event.Phase == KernelPhase.WarmingUp)
             .Select(r => new WarmedKey(r.Event.Runtime, r.Event.Kernel, r.Event.Key, r.Event.Config))
             .Distinct()
-            .Select(k => new ReportWarmedKey(k.Runtime, k.Kernel, k.Key, k.Config, usageObserved ? session.UsedBy(k) : null))
+            .Select(k => ToReport(k, usageObserved, used, possible))
             .ToList();
 
         var events = recorded.Select(r => ToReport(r, unattributed)).ToList();
         var failedTests = events.Where(r => r.Verdict == EventVerdict.FailedTest).Select(r => r.Test).Distinct().Count();
         var warnedTests = events.Where(r => r.Verdict == EventVerdict.Warned).Select(r => r.Test).Distinct().Count();
         var outsideFails = unattributed.Count > 0 && runMode == GateMode.Error;
-
 
         return new GateReport
         {
@@ -43,12 +43,21 @@ public static class GateReportBuilder
                 WarnedTests: warnedTests,
                 OutsideAnyTest: unattributed.Count,
                 WarmedKeys: warmed.Count,
-                UnusedWarmedKeys: usageObserved ? warmed.Count(k => k.UsedBy is { Count: 0 }) : null),
+                UnusedWarmedKeys: usageObserved ? warmed.Count(k => k.NeverUsed) : null),
             Events = events,
             Tables = session.Tables,
             UsageObserved = usageObserved,
             WarmedKeys = warmed,
         };
+    }
+
+    private static ReportWarmedKey ToReport(
+        WarmedKey k, bool usageObserved, Dictionary<WarmedKey, SortedSet<string>> used, Dictionary<WarmedKey, SortedSet<string>> possible)
+    {
+        if (!usageObserved) return new ReportWarmedKey(k.Runtime, k.Kernel, k.Key, k.Config, null, null);
+        IReadOnlyList<string> certain = used.TryGetValue(k, out var u) ? [.. u] : [];
+        IReadOnlyList<string> maybe = possible.TryGetValue(k, out var p) ? [.. p.Except(certain, StringComparer.Ordinal)] : [];
+        return new ReportWarmedKey(k.Runtime, k.Kernel, k.Key, k.Config, certain, maybe);
     }
 
     private static ReportEvent ToReport(RecordedEvent r, IReadOnlyList<RecordedEvent> unattributed)

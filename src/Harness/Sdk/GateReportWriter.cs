@@ -84,14 +84,21 @@ public static class GateReportWriter
             md.AppendLine("No kernel was compiled during warmup.");
         else
         {
+            if (report.UsageObserved)
+            {
+                var never = report.WarmedKeys.Where(k => k.NeverUsed).ToList();
+                md.Append(CultureInfo.InvariantCulture,
+                    $"{report.WarmedKeys.Count - never.Count} of {report.WarmedKeys.Count} warmed key(s) were launched by tests; {never.Count} never were");
+                md.AppendLine(never.Count == 0 ? "." : ": warmup compiles them, but no test covers them.").AppendLine();
+            }
             md.AppendLine("| Runtime | Kernel | Key | Config | Used by |");
             md.AppendLine("|---|---|---|---|---|");
             foreach (var k in report.WarmedKeys)
-            {
-                var used = k.UsedBy is null ? "unknown" : k.UsedBy.Count == 0 ? "**never used**" : string.Join(", ", k.UsedBy);
                 md.Append(CultureInfo.InvariantCulture,
-                    $"| {Cell(k.Runtime)} | {Cell(k.Kernel)} | {Cell(k.Key)} | {Cell(k.Config)} | {Cell(used)} |").AppendLine();
-            }
+                    $"| {Cell(k.Runtime)} | {Cell(k.Kernel)} | {Cell(k.Key)} | {Cell(k.Config)} | {Cell(UsedBy(k))} |").AppendLine();
+            if (report.WarmedKeys.Any(k => k.MaybeUsedBy is { Count: > 0 }))
+                md.AppendLine().AppendLine(
+                    "\"Maybe\": the test launched this kernel, but the launch did not say which of its compiled keys ran.");
         }
         md.AppendLine();
 
@@ -119,6 +126,14 @@ public static class GateReportWriter
                     $"| {e.Sequence} | {e.Phase} | {e.Kind} | {Cell(e.Kernel)} | {Cell(e.Key)} | {Cell(e.Config)} | {e.DurationMs:F1} | {Cell(e.Test ?? "")} | {Cell(Verdict(e))} |").AppendLine();
         }
         return md.ToString();
+    }
+
+    private static string UsedBy(ReportWarmedKey k)
+    {
+        if (k.UsedBy is null) return "unknown";
+        if (k.NeverUsed) return "**never used**";
+        var maybe = k.MaybeUsedBy is { Count: > 0 } m ? "maybe: " + string.Join(", ", m) : string.Empty;
+        return k.UsedBy.Count == 0 ? maybe : string.Join(", ", k.UsedBy) + (maybe.Length > 0 ? "; " + maybe : string.Empty);
     }
 
     private static string Mode(GateMode mode) => mode.ToString().ToLowerInvariant();

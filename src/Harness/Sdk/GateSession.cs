@@ -20,6 +20,8 @@ public sealed class GateSession : IDisposable
     private readonly Dictionary<WarmedKey, SortedSet<string>> uses = [];
     private readonly List<RecordedEvent> unreported = [];
     private IDisposable? subscription;
+    private IDisposable? useSubscription;
+    private bool listenedToUses;
 
     /// <summary>The session of the test run in progress, or null when the WarmGate test framework is not running.</summary>
     public static GateSession? Active => Volatile.Read(ref active);
@@ -68,16 +70,35 @@ public sealed class GateSession : IDisposable
         }
     }
 
-    /// <summary>Whether any kernel use was reported through <see cref="RecordUse"/>.</summary>
+    /// <summary>
+    /// Whether launches of compiled kernels were observed: the session listened to
+    /// <see cref="KernelEvents.SubscribeUse"/>, or a use was recorded. When false, which tests
+    /// used each warmed key is unknown rather than "none".
+    /// </summary>
     public bool UsageObserved
     {
         get
         {
-            lock (Sync) return uses.Count > 0;
+            lock (Sync) return listenedToUses || uses.Count > 0;
         }
     }
 
-    /// <summary>Starts receiving every <see cref="KernelEvents"/> event of the process until disposed.</summary>
+    /// <summary>
+    /// Every launch of an already compiled kernel made in a test, grouped by what the registry
+    /// reported (runtime, kernel, key, config), with the tests that made it, in no particular order.
+    /// </summary>
+    public IReadOnlyList<RecordedUse> Uses
+    {
+        get
+        {
+            lock (Sync) return [.. uses.Select(u => new RecordedUse(u.Key, [.. u.Value]))];
+        }
+    }
+
+    /// <summary>
+    /// Starts receiving every <see cref="KernelEvents"/> event of the process, and every launch of
+    /// a compiled kernel (<see cref="KernelEvents.SubscribeUse"/>), until disposed.
+    /// </summary>
     public IDisposable Listen()
     {
         lock (Sync)
@@ -85,6 +106,8 @@ public sealed class GateSession : IDisposable
             if (subscription is not null)
                 throw new InvalidOperationException("This gate session already listens to kernel events.");
             subscription = KernelEvents.Subscribe(Record);
+            useSubscription = KernelEvents.SubscribeUse(RecordUse);
+            listenedToUses = true;
             return new Callback(StopListening);
         }
     }
@@ -144,9 +167,17 @@ public sealed class GateSession : IDisposable
         }
     }
 
+    /// <summary>Records a launch of a compiled kernel, as <see cref="KernelEvents.SubscribeUse"/> reports it.</summary>
+    /// <param name="use">The launch.</param>
+    public void RecordUse(KernelUse use)
+    {
+        ArgumentNullException.ThrowIfNull(use);
+        RecordUse(use.Runtime, use.Kernel, use.Key, use.Config, use.Scope);
+    }
+
     /// <summary>
-    /// Records that a warmed kernel was launched (a cache hit in the registry), for the report's
-    /// used and unused warmed keys. The scope is the ambient kernel scope at the launch.
+    /// Records that a compiled kernel was launched (a cache hit in the registry), for the report's
+    /// used and unused warmed keys. Launches outside any test are not kept.
     /// </summary>
     /// <param name="runtime">The registry's runtime name.</param>
     /// <param name="kernel">The kernel id.</param>
@@ -166,13 +197,6 @@ public sealed class GateSession : IDisposable
                 uses[warmed] = tests = new SortedSet<string>(StringComparer.Ordinal);
             tests.Add(test.DisplayName);
         }
-    }
-
-    /// <summary>The tests that launched <paramref name="warmed"/>, as reported to <see cref="RecordUse"/>.</summary>
-    /// <param name="warmed">The warmed key.</param>
-    public IReadOnlyList<string> UsedBy(WarmedKey warmed)
-    {
-        lock (Sync) return uses.TryGetValue(warmed, out var tests) ? [.. tests] : [];
     }
 
     /// <summary>
@@ -216,13 +240,14 @@ public sealed class GateSession : IDisposable
 
     private void StopListening()
     {
-        IDisposable? s;
+        IDisposable? s, u;
         lock (Sync)
         {
-            s = subscription;
-            subscription = null;
+            (s, u) = (subscription, useSubscription);
+            (subscription, useSubscription) = (null, null);
         }
         s?.Dispose();
+        u?.Dispose();
     }
 
     private static (EventVerdict, string) Judge(KernelEvent e, TestGate? test)

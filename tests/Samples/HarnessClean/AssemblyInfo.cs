@@ -1,5 +1,4 @@
 using WarmGate.Harness;
-using WarmGate.Samples;
 
 [assembly: WarmGateTestFramework]
-[assembly: WarmGateAssemblyFixture(typeof(SampleFixture))]
+[assembly: WarmGateAssemblyFixture(typeof(Mamba2Fixture))]

@@ -1,7 +1,6 @@
 using WarmGate.Harness;
-using WarmGate.Samples;
 using Xunit;
 
 [assembly: WarmGateTestFramework]
-[assembly: WarmGateAssemblyFixture(typeof(SampleFixture))]
+[assembly: WarmGateAssemblyFixture(typeof(Mamba2Fixture))]
 [assembly: CollectionBehavior(MaxParallelThreads = 4)]

@@ -3,9 +3,9 @@ namespace HarnessParallel;
 /// <summary>Makes the two collections' tests overlap, so attribution by timing would blame both.</summary>
 internal static class Rendezvous
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
     public static readonly TaskCompletionSource OffenderStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    public static readonly TaskCompletionSource InnocentStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public static readonly TaskCompletionSource InnocentServed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public static readonly TaskCompletionSource OffenderCompiled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public static async Task Wait(TaskCompletionSource signal, string what)

@@ -63,7 +63,7 @@ public sealed class SampleWorkspace : IDisposable
         foreach (var name in start.Environment.Keys.ToList())
         {
             if (name.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || name.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)
-                || name.StartsWith("WARMGATE_", StringComparison.OrdinalIgnoreCase) || name.StartsWith("HARNESS_SAMPLE", StringComparison.OrdinalIgnoreCase))
+                || name.StartsWith("WARMGATE_", StringComparison.OrdinalIgnoreCase))
                 start.Environment.Remove(name);
         }
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
@@ -92,6 +92,15 @@ public sealed class SampleWorkspace : IDisposable
         if (!File.Exists(trx))
             throw new InvalidOperationException($"dotnet test wrote no TRX file (exit code {process.ExitCode}):\n{output}");
         return new SampleRun(process.ExitCode, output.ToString(), TrxResults.Load(trx));
+    }
+
+    /// <summary>Creates a checkpoint folder whose config.json is cut off, and returns its path.</summary>
+    public string BrokenModel()
+    {
+        var model = Path.Combine(Root, "broken-model");
+        Directory.CreateDirectory(model);
+        File.WriteAllText(Path.Combine(model, "config.json"), "{ \"hidden_size\": 32, ");
+        return model;
     }
 
     /// <summary>Reads a report the sample wrote.</summary>

@@ -51,6 +51,58 @@ public sealed class GateReportTests : IDisposable
         var report = GateReportBuilder.Build(session, "My.Tests", GateMode.Error);
         report.UsageObserved.Should().BeTrue();
         report.WarmedKeys.Select(k => (k.Key, string.Join(",", k.UsedBy!))).Should().Equal(("used", "Failing | test"), ("unused", ""));
+        report.WarmedKeys.Select(k => k.NeverUsed).Should().Equal(false, true);
+    }
+
+    [Fact]
+    public void A_launch_is_tied_to_the_compiled_key_it_ran()
+    {
+        // conv: two keys, launches report none; scan: one compiled key, launched under another key.
+        session.Record(Events.Compiled(KernelPhase.WarmingUp, kernel: "conv", key: "init=0", config: "GS=64"));
+        session.Record(Events.Compiled(KernelPhase.WarmingUp, kernel: "conv", key: "init=1", config: "GS=64"));
+        session.Record(Events.Compiled(KernelPhase.WarmingUp, kernel: "scan", key: "init=0", config: "Q=16"));
+        session.Record(Events.Compiled(KernelPhase.WarmingUp, kernel: "gemm", key: "K=32", config: "BM=16"));
+        session.Record(Events.Compiled(KernelPhase.WarmingUp, kernel: "gemm", key: "K=64", config: "BM=16"));
+        var a = session.BeginTest("A", GateMode.Error);
+        session.RecordUse("unit", "gemm", "K=64", "BM=16", KernelScope.Current);
+        session.RecordUse("unit", "scan", "init=1", "Q=16", KernelScope.Current);
+        a.End();
+        var b = session.BeginTest("B", GateMode.Error);
+        session.RecordUse("unit", "conv", "", "", KernelScope.Current);
+        session.RecordUse("unit", "never-compiled", "x", "y", KernelScope.Current);
+        b.End();
+
+        var report = GateReportBuilder.Build(session, "My.Tests", GateMode.Error);
+
+        report.WarmedKeys.Select(k => (k.Kernel, k.Key, string.Join(",", k.UsedBy!), string.Join(",", k.MaybeUsedBy!))).Should().Equal(
+            ("conv", "init=0", "", "B"),
+            ("conv", "init=1", "", "B"),
+            ("scan", "init=0", "A", ""),
+            ("gemm", "K=32", "", ""),
+            ("gemm", "K=64", "A", ""));
+        report.Summary.UnusedWarmedKeys.Should().Be(1);
+        var md = GateReportWriter.ToMarkdown(report);
+        md.Should().Contain("4 of 5 warmed key(s) were launched by tests; 1 never were: warmup compiles them, but no test covers them.");
+        md.Should().Contain("| unit | conv | init=0 | GS=64 | maybe: B |");
+        md.Should().Contain("| unit | gemm | K=32 | BM=16 | **never used** |");
+        md.Should().Contain("\"Maybe\": the test launched this kernel");
+    }
+
+    [Fact]
+    public void A_kernel_compiled_after_load_makes_launches_of_its_id_ambiguous()
+    {
+        session.Record(Events.Compiled(KernelPhase.WarmingUp, kernel: "scan", key: "in=f32,init=0", config: "Q=16"));
+        var cold = session.BeginTest("Cold", GateMode.Off);
+        session.Record(Events.CompiledHere(key: "in=f16,init=0") with { Kernel = "scan", Config = "Q=16" });
+        session.RecordUse("unit", "scan", "in=f16,init=0", "Q=16", KernelScope.Current);
+        session.RecordUse("unit", "scan", "in=f32,init=1", "Q=16", KernelScope.Current);
+        cold.End();
+
+        var key = GateReportBuilder.Build(session, "My.Tests", GateMode.Error).WarmedKeys.Should().ContainSingle().Subject;
+
+        key.UsedBy.Should().BeEmpty();
+        key.MaybeUsedBy.Should().Equal("Cold");
+        key.NeverUsed.Should().BeFalse();
     }
 
     [Fact]
@@ -59,7 +111,7 @@ public sealed class GateReportTests : IDisposable
         session.Record(Events.Compiled(KernelPhase.WarmingUp));
         var report = GateReportBuilder.Build(session, "My.Tests", GateMode.Error);
         report.Verdict.Should().Be("passed");
-        report.WarmedKeys.Should().ContainSingle().Which.UsedBy.Should().BeNull();
+        report.WarmedKeys.Should().ContainSingle().Which.Should().Match<ReportWarmedKey>(k => k.UsedBy == null && k.MaybeUsedBy == null && !k.NeverUsed);
         report.Summary.UnusedWarmedKeys.Should().BeNull();
         GateReportWriter.ToMarkdown(report).Should().Contain("not observed").And.Contain("| unknown |");
     }

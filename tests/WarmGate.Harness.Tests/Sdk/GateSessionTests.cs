@@ -1,7 +1,6 @@
 using WarmGate.Harness.Sdk;
 using WarmGate.Harness.Tests.Support;
 using WarmGate.Kernels.Runtime;
-using WarmGate.Samples;
 
 namespace WarmGate.Harness.Tests.Sdk;
 
@@ -188,8 +187,34 @@ public sealed class GateSessionTests
         gate.End();
         session.RecordUse("rt", "k", "key", "cfg", scope: null);
         session.UsageObserved.Should().BeTrue();
-        session.UsedBy(new WarmedKey("rt", "k", "key", "cfg")).Should().Equal("User");
-        session.UsedBy(new WarmedKey("rt", "k", "other", "cfg")).Should().BeEmpty();
+        session.Uses.Should().ContainSingle().Which.Should().BeEquivalentTo(new RecordedUse(new WarmedKey("rt", "k", "key", "cfg"), ["User"]));
+    }
+
+    [Fact]
+    public void Usage_is_observed_once_the_session_listens_even_before_any_launch()
+    {
+        session.UsageObserved.Should().BeFalse();
+        using (session.Listen())
+            session.UsageObserved.Should().BeTrue();
+        session.Uses.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Listening_records_launches_of_compiled_kernels_in_the_test_that_made_them()
+    {
+        using var listening = session.Listen();
+        await using var target = new FakeTarget(warmFactors: [1], name: "uses-" + Guid.NewGuid().ToString("N"));
+        await target.LoadAsync();
+        await target.WarmupAsync();
+        target.Registry.EnterPhase(KernelPhase.Serving);
+
+        var gate = session.BeginTest("Launcher", GateMode.Error);
+        (await Task.Run(() => target.Scale(1, [3f]))).Should().Equal(3f);
+        gate.End();
+        target.Scale(1, [1f]);
+
+        session.Uses.Where(u => u.Launch.Runtime == target.Name).Should().ContainSingle().Which.Should().BeEquivalentTo(
+            new RecordedUse(new WarmedKey(target.Name, FakeTarget.KernelId, "factor=1", "group=16"), ["Launcher"]));
     }
 
     [Fact]

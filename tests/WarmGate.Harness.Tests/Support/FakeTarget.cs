@@ -6,12 +6,13 @@ using WarmGate.Kernels.Devices;
 using WarmGate.Kernels.Numerics;
 using WarmGate.Kernels.Runtime;
 
-namespace WarmGate.Samples;
+namespace WarmGate.Harness.Tests.Support;
 
 /// <summary>
-/// A tiny stand-in for a model runtime: one ILGPU kernel that scales a vector by a type-level
-/// constant, so each factor (1, 2, 4, ... 256) is its own compilation. Warmup compiles only the
-/// factors it is told to; launching any other factor compiles after load.
+/// A stand-in for a model runtime, for fast unit tests of the fixture and session mechanics:
+/// one ILGPU kernel that scales a vector by a type-level constant, so each factor (1, 2, 4, ...
+/// 256) is its own compilation. Warmup compiles only the factors it is told to; launching any
+/// other factor compiles after load. (The sample projects use the real model.)
 /// </summary>
 public sealed class FakeTarget(IReadOnlyList<int> warmFactors, bool failLoad = false, string name = "fake") : IWarmGateTarget
 {
@@ -30,7 +31,7 @@ public sealed class FakeTarget(IReadOnlyList<int> warmFactors, bool failLoad = f
     public Task LoadAsync(CancellationToken cancellationToken = default)
     {
         if (failLoad)
-            throw new FileNotFoundException("The fake model's weights are missing (HARNESS_SAMPLE_FAIL_LOAD=1).", "fake/model.safetensors");
+            throw new FileNotFoundException("The fake model's weights are missing.", "fake/model.safetensors");
         device = DeviceSelector.Open(DeviceKind.Cpu);
         registry = new KernelRegistry(device.Accelerator, Name);
         return Task.CompletedTask;
