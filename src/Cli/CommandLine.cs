@@ -43,6 +43,7 @@ internal static class CommandLine
         var root = new RootCommand("WarmGate: load, warm up, serve, and prove nothing compiles or tunes after load.");
         root.Subcommands.Add(DevicesCommand.Create(output));
         root.Subcommands.Add(TableCommand.Create(output));
+        root.Subcommands.Add(Bench.BenchCommand.Create(output, error));
         return root;
     }
 }
