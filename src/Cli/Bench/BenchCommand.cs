@@ -20,7 +20,7 @@ internal static class BenchCommand
         };
         var quick = new Option<bool>("--quick")
         {
-            Description = "Tiny shapes and few runs: finishes in seconds on the CPU accelerator (tests, CI).",
+            Description = "Tiny shapes and few runs, for the CPU accelerator (tests, CI): about a minute there.",
         };
         var runs = new Option<int?>("--runs")
         {

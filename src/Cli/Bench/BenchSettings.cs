@@ -76,6 +76,7 @@ internal sealed record BenchSettings
     /// Builds the settings from the command line, checking every value before anything runs.
     /// </summary>
     /// <exception cref="CliException">A value is out of range or a path cannot be used.</exception>
+    /// <exception cref="ModelFormatException">The <c>--model</c> folder is not a valid checkpoint.</exception>
     public static BenchSettings Create(DeviceKind device, string? only, bool quick, int? runs, string? outFile, string? model)
     {
         var kinds = BenchKinds.Parse(only);
@@ -87,8 +88,13 @@ internal sealed record BenchSettings
             if (dir is not null && !Directory.Exists(dir))
                 throw new CliException($"--out: the folder '{dir}' does not exist; create it or pick another file.");
         }
-        if (model is not null && !BuiltinModels.IsBuiltin(model) && !Directory.Exists(model))
-            throw new CliException($"--model: '{model}' is neither {BuiltinModels.Tiny} nor an existing checkpoint folder.");
+        if (model is not null && BuiltinModels.IsBuiltin(model) && model != BuiltinModels.Tiny)
+            throw new CliException($"--model: unknown built-in model '{model}'; the only one is {BuiltinModels.Tiny}.");
+        if (model is not null && !BuiltinModels.IsBuiltin(model))
+        {
+            // Checks the config and every tensor's header now, not minutes into the run.
+            using var checkpoint = Mamba2Checkpoint.Open(model);
+        }
         var timed = runs ?? (quick ? 3 : 50);
         return quick
             ? new BenchSettings
