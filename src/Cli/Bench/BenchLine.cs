@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace WarmGate.Cli.Bench;
@@ -10,6 +11,9 @@ namespace WarmGate.Cli.Bench;
 /// </summary>
 internal sealed class BenchLine
 {
+    // Lines are data files, never embedded in HTML: keep '+', 'µ' and quotes in keys readable.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly List<KeyValuePair<string, object?>> fields = [];
 
     /// <summary>Starts a line for a bench kind on a device.</summary>
@@ -44,7 +48,7 @@ internal sealed class BenchLine
     public string ToJson()
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
             foreach (var (name, value) in fields)

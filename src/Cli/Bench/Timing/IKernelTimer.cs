@@ -23,10 +23,14 @@ internal interface IKernelTimer
 /// <summary>Picks the timer for an accelerator.</summary>
 internal static class KernelTimers
 {
-    /// <summary>CUDA events on a CUDA stream (GPU time), else wall time around each synchronised run.</summary>
+    /// <summary>
+    /// ILGPU profiling markers when the context has profiling on; else CUDA events on a CUDA
+    /// device (the same device time); else wall time around each synchronised run.
+    /// </summary>
     public static IKernelTimer For(Accelerator accelerator)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
+        if (accelerator.Context.Properties.EnableProfiling) return new ProfilingMarkerTimer();
         return accelerator is CudaAccelerator ? new CudaEventTimer() : new WallTimer();
     }
 }
