@@ -27,7 +27,7 @@ internal sealed class BenchContext : IDisposable
         Registry = new KernelRegistry(Device.Accelerator, "bench");
         Ssd = new SsdPrefill(Registry);
         Tuner = new Autotuner(Registry, options: settings.Tuner);
-        Timer = KernelTimers.For(Device.Accelerator);
+        Timer = KernelTimer.For(Device.Accelerator);
     }
 
     /// <summary>The settings.</summary>
@@ -58,7 +58,7 @@ internal sealed class BenchContext : IDisposable
     public Autotuner Tuner { get; }
 
     /// <summary>How kernel runs are timed.</summary>
-    public IKernelTimer Timer { get; }
+    public KernelTimer Timer { get; }
 
     /// <summary>Starts a result line for a bench kind on this device.</summary>
     public BenchLine Line(string bench) => new(bench, DeviceName);

@@ -13,7 +13,7 @@ public sealed class KernelTimerTests
     public void The_cpu_accelerator_without_profiling_is_timed_by_wall_clock()
     {
         using var device = DeviceSelector.Open(DeviceKind.Cpu);
-        var timer = KernelTimers.For(device.Accelerator);
+        var timer = KernelTimer.For(device.Accelerator);
         timer.Should().BeOfType<WallTimer>();
         timer.Name.Should().Be("wall");
         AssertSamples(timer, device.Accelerator);
@@ -24,13 +24,13 @@ public sealed class KernelTimerTests
     {
         using var context = Context.Create(builder => builder.CPU(DeviceSelector.CpuDevice).Profiling());
         using var accelerator = context.GetCPUDevice(0).CreateAccelerator(context);
-        var timer = KernelTimers.For(accelerator);
+        var timer = KernelTimer.For(accelerator);
         timer.Should().BeOfType<ProfilingMarkerTimer>();
         timer.Name.Should().Be("events");
         AssertSamples(timer, accelerator);
     }
 
-    private static void AssertSamples(IKernelTimer timer, Accelerator accelerator)
+    private static void AssertSamples(KernelTimer timer, Accelerator accelerator)
     {
         using var buffer = accelerator.Allocate1D<float>(1024);
         var calls = 0;

@@ -6,28 +6,20 @@ namespace WarmGate.Cli.Bench.Timing;
 /// Device time of each run between two ILGPU profiling markers added to the stream around it.
 /// Needs a context built with <c>Profiling()</c>.
 /// </summary>
-internal sealed class ProfilingMarkerTimer : IKernelTimer
+internal sealed class ProfilingMarkerTimer : KernelTimer
 {
     /// <inheritdoc/>
-    public string Name => "events";
+    public override string Name => "events";
 
     /// <inheritdoc/>
-    public double[] Measure(AcceleratorStream stream, Action enqueue, int warmups, int runs)
+    protected override void TimeRuns(AcceleratorStream stream, Action enqueue, double[] samples)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(enqueue);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(runs);
-        for (var i = 0; i < warmups; i++)
-            enqueue();
-        stream.Synchronize();
-        var samples = new double[runs];
-        for (var i = 0; i < runs; i++)
+        for (var i = 0; i < samples.Length; i++)
         {
             using var start = stream.AddProfilingMarker();
             enqueue();
             using var end = stream.AddProfilingMarker();
             samples[i] = end.MeasureFrom(start).TotalMicroseconds;
         }
-        return samples;
     }
 }

@@ -4,31 +4,20 @@ using ILGPU.Runtime;
 namespace WarmGate.Cli.Bench.Timing;
 
 /// <summary>Wall time of each run: enqueue, then wait for the stream (includes launch overhead and the wait).</summary>
-internal sealed class WallTimer : IKernelTimer
+internal sealed class WallTimer : KernelTimer
 {
     /// <inheritdoc/>
-    public string Name => "wall";
+    public override string Name => "wall";
 
     /// <inheritdoc/>
-    public double[] Measure(AcceleratorStream stream, Action enqueue, int warmups, int runs)
+    protected override void TimeRuns(AcceleratorStream stream, Action enqueue, double[] samples)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(enqueue);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(runs);
-        for (var i = 0; i < warmups; i++)
-        {
-            enqueue();
-            stream.Synchronize();
-        }
-        stream.Synchronize();
-        var samples = new double[runs];
-        for (var i = 0; i < runs; i++)
+        for (var i = 0; i < samples.Length; i++)
         {
             var start = Stopwatch.GetTimestamp();
             enqueue();
             stream.Synchronize();
             samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
         }
-        return samples;
     }
 }
