@@ -46,6 +46,7 @@ internal static class CommandLine
         root.Subcommands.Add(CheckCommand.Create(output, error));
         root.Subcommands.Add(TuneCommand.Create(output));
         root.Subcommands.Add(GenerateCommand.Create(output));
+        root.Subcommands.Add(Bench.BenchCommand.Create(output, error));
         return root;
     }
 }

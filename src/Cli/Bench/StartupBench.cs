@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using WarmGate.Cli.Bench.Timing;
+using WarmGate.Kernels.Model;
+using WarmGate.Kernels.Runtime;
+using WarmGate.Kernels.Tuning;
+
+namespace WarmGate.Cli.Bench;
+
+/// <summary>
+/// <c>startup</c>: per model, three fresh runtimes in one process, side by side:
+/// <list type="number">
+/// <item>load and warm up with tuning (the process is cold: .NET JIT included);</item>
+/// <item>build a table from its tuned entries, write it to a temporary file, read it back, load a
+/// fresh runtime with it and warm up (no tuning), then serve ten requests of varied lengths:
+/// the first against the median of the other nine;</item>
+/// <item>load and warm up with tuning again, now in a warm process, as the fair comparison for 2.</item>
+/// </list>
+/// </summary>
+internal sealed class StartupBench(BenchContext context)
+{
+    /// <summary>Runs every model.</summary>
+    public void Run()
+    {
+        foreach (var model in context.Settings.Models)
+            RunModel(model);
+    }
+
+    private void RunModel(string model)
+    {
+        var settings = context.Settings;
+        WarmupReport coldTuning, tableWarmup, warmTuning;
+        TimeSpan coldLoad, tableLoad;
+        TuningTable table;
+        string device;
+
+        using (var cold = Mamba2Runtime.Load(model, settings.Device, settings.Tuner))
+        {
+            device = cold.Device.Signature.Name;
+            coldLoad = cold.LoadTime;
+            coldTuning = cold.Warmup();
+            table = BuildTable(cold);
+        }
+        context.Progress($"startup {model}: load {Ms(coldLoad):F0} ms, warmup with tuning (cold process) {Ms(coldTuning.Duration):F0} ms, {table.Entries.Count} table entries");
+
+        var path = Path.Combine(Path.GetTempPath(), $"warmgate-bench-{Guid.NewGuid():N}.json");
+        int rejected;
+        double firstMs;
+        TimingStats steady;
+        int postWarmupWork;
+        try
+        {
+            TuningTableWriter.WriteFile(table, path);
+            using var served = Mamba2Runtime.Load(model, settings.Device, settings.Tuner);
+            tableLoad = served.LoadTime;
+            rejected = served.UseTables([TuningTableReader.ReadFile(path)]).Rejected.Count;
+            tableWarmup = served.Warmup();
+            (firstMs, steady, postWarmupWork) = Serve(served);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        context.Progress($"startup {model}: warmup with table {Ms(tableWarmup.Duration):F0} ms; first request {firstMs:F2} ms, steady median {steady.MedianUs / 1000:F2} ms");
+
+        using (var warm = Mamba2Runtime.Load(model, settings.Device, settings.Tuner))
+            warmTuning = warm.Warmup();
+        context.Progress($"startup {model}: warmup with tuning (warm process) {Ms(warmTuning.Duration):F0} ms");
+
+        var steadyMs = steady.MedianUs / 1000;
+        var line = new BenchLine(BenchKinds.Startup, device)
+            .Add("model", model)
+            .Add("load_ms", Ms(coldLoad))
+            .Add("warmup_tuning_ms", Ms(warmTuning.Duration))
+            .Add("warmup_tuning_compiles", warmTuning.Compilations)
+            .Add("warmup_tuning_tunes", warmTuning.TuningRuns)
+            .Add("warmup_tuning_cold_ms", Ms(coldTuning.Duration))
+            .Add("warmup_tuning_cold_compiles", coldTuning.Compilations)
+            .Add("warmup_tuning_cold_tunes", coldTuning.TuningRuns)
+            .Add("table_entries", table.Entries.Count)
+            .Add("table_rejected", rejected)
+            .Add("load_table_ms", Ms(tableLoad))
+            .Add("warmup_table_ms", Ms(tableWarmup.Duration))
+            .Add("warmup_table_compiles", tableWarmup.Compilations)
+            .Add("warmup_table_tunes", tableWarmup.TuningRuns)
+            .Add("warmup_speedup", Ms(warmTuning.Duration) / Ms(tableWarmup.Duration))
+            .Add("requests", settings.RequestLengths.Count)
+            .Add("request_lengths", string.Join(",", settings.RequestLengths))
+            .Add("request_new_tokens", settings.RequestNewTokens)
+            .Add("first_request_ms", firstMs)
+            .Add("steady_median_ms", steadyMs)
+            .Add("steady_p10_ms", steady.P10Us / 1000)
+            .Add("steady_p90_ms", steady.P90Us / 1000)
+            .Add("first_over_steady", firstMs / steadyMs)
+            .Add("post_warmup_compiles_or_tunes", postWarmupWork);
+        context.Sink.Write(line);
+    }
+
+    /// <summary>A table of everything the runtime tuned, for its device.</summary>
+    internal static TuningTable BuildTable(Mamba2Runtime runtime)
+    {
+        var builder = new TuningTableBuilder(runtime.Device.Signature);
+        foreach (var entry in runtime.Tuner.Tuned) builder.Set(entry);
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// The requests after warmup, one at a time: a prefill of the prompt and greedy decode steps.
+    /// Returns the first one's time, the others' stats, and how many compiles or tunes they caused.
+    /// </summary>
+    private (double FirstMs, TimingStats Steady, int PostWarmupWork) Serve(Mamba2Runtime runtime)
+    {
+        var settings = context.Settings;
+        var work = 0;
+        using var subscription = KernelEvents.Subscribe(e =>
+        {
+            if (e.Runtime == runtime.Registry.Name && e.IsCompileOrTune) Interlocked.Increment(ref work);
+        });
+        var random = new Random(99);
+        var times = new List<double>();
+        foreach (var length in settings.RequestLengths)
+        {
+            var prompt = Enumerable.Range(0, length).Select(_ => random.Next(runtime.Config.VocabSize)).ToArray();
+            var start = Stopwatch.GetTimestamp();
+            runtime.Generate([prompt], settings.RequestNewTokens);
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+        }
+        return (times[0] / 1000, TimingStats.Of(times.Skip(1).ToArray()), work);
+    }
+
+    private static double Ms(TimeSpan span) => span.TotalMilliseconds;
+}
