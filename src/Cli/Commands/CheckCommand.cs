@@ -113,21 +113,13 @@ internal static class CheckCommand
             var logits = runtime.Prefill(prompts, cache);
             for (var step = 0; step < 2; step++)
             {
-                var next = logits.Select(ArgMax).ToArray();
+                var next = logits.Select(Mamba2Runtime.ArgMax).ToArray();
                 logits = runtime.Decode(next, cache, slots);
             }
             times[i] = watch.Elapsed.TotalMilliseconds;
             progress.Report($"request {i + 1}/{count}: batch {batch}, lengths {string.Join(",", prompts.Select(p => p.Length))}: {times[i]:F1} ms");
         }
         return times;
-    }
-
-    private static int ArgMax(float[] row)
-    {
-        var best = 0;
-        for (var i = 1; i < row.Length; i++)
-            if (row[i] > row[best]) best = i;
-        return best;
     }
 
     private static void WriteJson(

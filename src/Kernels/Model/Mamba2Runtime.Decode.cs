@@ -1,6 +1,5 @@
 using ILGPU;
 using WarmGate.Kernels.Decode;
-using WarmGate.Kernels.Reference;
 
 namespace WarmGate.Kernels.Model;
 
@@ -68,6 +67,16 @@ public sealed partial class Mamba2Runtime
         }
     }
 
+    /// <summary>The index of the largest logit (the first on ties), as greedy decoding picks it.</summary>
+    public static int ArgMax(float[] logits)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        var best = 0;
+        for (var i = 1; i < logits.Length; i++)
+            if (logits[i] > logits[best]) best = i;
+        return best;
+    }
+
     /// <summary>
     /// Greedy generation for a batch of prompts: one packed prefill, then
     /// <paramref name="maxNewTokens"/> − 1 decode steps. Returns the new tokens of each prompt.
@@ -82,7 +91,7 @@ public sealed partial class Mamba2Runtime
         var logits = Prefill(prompts, cache);
         for (var step = 0; ; step++)
         {
-            var next = logits.Select(row => Mamba2Reference.ArgMax(row.Select(v => (double)v).ToArray())).ToArray();
+            var next = logits.Select(ArgMax).ToArray();
             for (var s = 0; s < prompts.Count; s++) generated[s][step] = next[s];
             if (step + 1 == maxNewTokens) return generated;
             logits = Decode(next, cache, slots);

@@ -59,6 +59,9 @@ public sealed partial class Mamba2Runtime
             case WarmupStepKind.Decode:
                 Decode(prompts.Select(p => p[0]).ToArray(), cache, Enumerable.Range(0, prompts.Length).ToArray());
                 break;
+            case WarmupStepKind.Generate:
+                Generate(prompts, maxNewTokens: 2);
+                break;
         }
     }
 }

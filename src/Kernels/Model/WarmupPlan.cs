@@ -14,6 +14,12 @@ public enum WarmupStepKind
 
     /// <summary>One decode step over a batch of cached sequences.</summary>
     Decode,
+
+    /// <summary>
+    /// A whole greedy generation through the public API: reaches no new kernel key, but runs the
+    /// serving code path once so the .NET JIT has compiled it before the first real request.
+    /// </summary>
+    Generate,
 }
 
 /// <summary>One step of a warmup plan: a request shape that reaches some compile keys.</summary>
@@ -61,6 +67,7 @@ public sealed class WarmupPlan
             new("prefill-varlen", WarmupStepKind.Prefill, [1, q + 1, 2]),
             new("prefill-continue", WarmupStepKind.PrefillContinue, [q + 3, 1]),
             new("decode", WarmupStepKind.Decode, [1, 1]),
+            new("generate", WarmupStepKind.Generate, [2]),
         ];
         var shape = Mamba2Runtime.SsdShapeOf(config);
         (string, string)[] keys =
