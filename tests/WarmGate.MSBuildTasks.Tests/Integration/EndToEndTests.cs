@@ -62,7 +62,7 @@ public sealed class EndToEndTests
     }
 
     [Fact]
-    public async Task CudaWithoutGpu_Warn_WarnsWG1002_AndTheAppTunesAtWarmup()
+    public async Task CudaWithoutGpu_Warn_WarnsWG1002_AndTheAppTunesAtWarmup_WhichTheCiCheckCatches()
     {
         var consumer = ConsumerProject.WithKernels(_fixture, "e2e-no-gpu");
 
@@ -72,10 +72,10 @@ public sealed class EndToEndTests
         build.Output.Should().Contain("warning WG1002").And.Contain("tuned at warmup");
         ManifestResources.Read(consumer.AssemblyPath).Keys.Should().NotContain(name => name.StartsWith("WarmGate.Tuning.", StringComparison.Ordinal));
 
-        var run = await consumer.RunAppAsync("--device", "cpu");
+        var run = await consumer.RunAppAsync("--device", "cpu", "--require-table");
 
-        run.ExitCode.Should().Be(0, run.ToString());
-        run.Output.Should().Contain("tables: 0");
+        run.ExitCode.Should().Be(1, "the app's CI check (--require-table) fails when no table applies: " + run);
+        run.Output.Should().Contain("tables: 0").And.Contain("no tuning table entry applies");
         AppOutput.Warmup(run).TuningRuns.Should().BePositive("without a table the kernels are tuned at warmup, as WG1002 says");
     }
 
