@@ -6,7 +6,8 @@
 #      and copies it to artifacts/tuning/. Without a GPU (policy warn) it embeds the checked-in table instead;
 #   3. runs the sample: it loads the model, uses the embedded table and warms up. When this build tuned, the
 #      warmup must run no tuning at all (--require-table), or the script fails;
-#   4. runs the tests (eng/test.sh: TRX files and harness reports under artifacts/TestResults);
+#   4. runs the tests (eng/test.sh: TRX files under artifacts/TestResults; test assemblies gated by WarmGate.Harness
+#      write <assembly>.warmgate.json|md to artifacts/TestResults/warmgate/);
 #   5. copies into OUT_DIR: tuning/ (artifacts/tuning/*.json), test-results/ (*.trx and the harness reports
 #      warmgate/<assembly>.warmgate.json|md), logs/, and summary.txt.
 #
@@ -19,7 +20,8 @@
 #   WARMGATE_CHECKED_IN_TABLE  table embedded when there is no GPU   (default eng/tuning/WarmGate.Tuning.NVIDIA-H200.json
 #                              when that exists; set it empty to embed none)
 #   CONFIGURATION              Release | Debug                       (default Release)
-#   TEST_COMMAND               what runs the tests, or 'none'        (default: bash eng/test.sh)
+#   TEST_COMMAND               shell command that runs the tests, writing TRX files to artifacts/TestResults,
+#                              or 'none'                             (default: bash eng/test.sh)
 # Exit status: non-zero when packing, the pre-tuning build, the sample's warmup check or the tests failed.
 # The last line is the test summary 'N passed, N failed, N skipped'.
 set -uo pipefail
@@ -103,7 +105,8 @@ fi
 if [ "${TEST_COMMAND:-}" = none ]; then
   note "tests skipped (TEST_COMMAND=none)"
 else
-  ${TEST_COMMAND:-bash eng/test.sh} 2>&1 | tee "$out/logs/test.log" | grep -vE '^[0-9]+ passed, [0-9]+ failed'
+  rm -rf artifacts/TestResults
+  bash -c "${TEST_COMMAND:-bash eng/test.sh}" 2>&1 | tee "$out/logs/test.log" | grep -vE '^[0-9]+ passed, [0-9]+ failed'
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 fi
 
