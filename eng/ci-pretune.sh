@@ -18,7 +18,7 @@
 #   WARMGATE_WHEN_NO_GPU       warn | error | cpu                    (default warn: a GPU-less runner still passes, with WG1002)
 #   WARMGATE_TUNING            full | quick                          (default full; quick measures one candidate per key)
 #   WARMGATE_CHECKED_IN_TABLE  table embedded when there is no GPU   (default eng/tuning/WarmGate.Tuning.NVIDIA-H200.json
-#                              when that exists; set it empty to embed none)
+#                              when it exists, else the only eng/tuning/WarmGate.Tuning.*.json; empty: none)
 #   CONFIGURATION              Release | Debug                       (default Release)
 #   TEST_COMMAND               shell command that runs the tests, writing TRX files to artifacts/TestResults,
 #                              or 'none'                             (default: bash eng/test.sh)
@@ -36,8 +36,12 @@ device=${WARMGATE_DEVICE:-auto}
 tuning=${WARMGATE_TUNING:-full}
 version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -n 1)
 if [ -z "${WARMGATE_CHECKED_IN_TABLE+set}" ]; then
+  shopt -s nullglob
+  checked_in_tables=(eng/tuning/WarmGate.Tuning.*.json)
+  shopt -u nullglob
   checked_in=eng/tuning/WarmGate.Tuning.NVIDIA-H200.json
   [ -f "$checked_in" ] || checked_in=
+  [ -z "$checked_in" ] && [ "${#checked_in_tables[@]}" -eq 1 ] && checked_in=${checked_in_tables[0]}
 else
   checked_in=$WARMGATE_CHECKED_IN_TABLE
 fi
@@ -58,6 +62,8 @@ if ! dotnet pack src/MSBuildTasks -c "$config" -o "$feed" -nr:false --disable-bu
   echo "0 passed, 1 failed, 0 skipped"
   exit 1
 fi
+
+[ -n "$checked_in" ] && note "checked-in table for a build without a GPU: $checked_in"
 
 # 2. Build with pre-tuning. -v:n keeps the tuner's progress lines in the log.
 build_ok=1
