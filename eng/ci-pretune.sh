@@ -77,10 +77,10 @@ if ! dotnet build tests/Samples/MSBuildPretuneSample -c "$config" -nr:false --di
     > "$out/logs/pretune-build.log" 2>&1; then
   status=1
   build_ok=0
-  grep -E "error (WG|MSB|NU|CS)[0-9]+" "$out/logs/pretune-build.log" | sort -u >&2
+  grep -E "error (WG|MSB|NU|CS)[0-9]+" "$out/logs/pretune-build.log" | sed -E 's/^ *([0-9]+>)?//' | sort -u >&2
   note "the pre-tuning build failed (log: logs/pretune-build.log)"
 fi
-grep -E "warning WG[0-9]+" "$out/logs/pretune-build.log" | sort -u >&2 || true
+grep -E "warning WG[0-9]+" "$out/logs/pretune-build.log" | sed -E 's/^ *([0-9]+>)?//' | sort -u >&2 || true
 
 shopt -s nullglob
 tables=(artifacts/tuning/WarmGate.Tuning.*.json)
@@ -116,8 +116,8 @@ else
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 fi
 
-# 5. TRX files and harness reports, keeping their folders under artifacts/TestResults.
-if [ -d artifacts/TestResults ]; then
+# 5. TRX files and harness reports of this run, keeping their folders under artifacts/TestResults.
+if [ "${TEST_COMMAND:-}" != none ] && [ -d artifacts/TestResults ]; then
   (cd artifacts/TestResults && find . -type f \( -name '*.trx' -o -name '*.warmgate.json' -o -name '*.warmgate.md' \) \
     -exec cp --parents {} "$out/test-results/" \;)
 fi
