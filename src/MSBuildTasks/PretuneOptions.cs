@@ -26,6 +26,19 @@ internal enum NoGpuPolicy
     Cpu,
 }
 
+/// <summary>How thoroughly the tuner measures (<c>WarmGateTuning</c>, the tuner's <c>--tuning</c>).</summary>
+internal enum PretuneTuning
+{
+    /// <summary>Measure every candidate configuration (the default; what a production table needs).</summary>
+    Full,
+
+    /// <summary>
+    /// Measure only the first candidate of each key: every key still gets an entry, so warmup tunes nothing,
+    /// but the choices are not the fastest. For smoke tests and slow CPU builds.
+    /// </summary>
+    Quick,
+}
+
 /// <summary>Parses the string values of the WarmGate MSBuild properties.</summary>
 internal static class PretuneOptions
 {
@@ -34,6 +47,9 @@ internal static class PretuneOptions
 
     /// <summary>The values <c>WarmGateWhenNoGpu</c> accepts, as the README spells them.</summary>
     public const string NoGpuPolicyValues = "warn, error, cpu";
+
+    /// <summary>The values <c>WarmGateTuning</c> accepts, as the README spells them.</summary>
+    public const string TuningValues = "full, quick";
 
     /// <summary>Parses a <c>WarmGateDevice</c> value; empty means <see cref="PretuneDevice.Auto"/>.</summary>
     /// <returns>False when the value is not one of <see cref="DeviceValues"/> (case-insensitive).</returns>
@@ -76,6 +92,27 @@ internal static class PretuneOptions
                 return false;
         }
     }
+
+    /// <summary>Parses a <c>WarmGateTuning</c> value; empty means <see cref="PretuneTuning.Full"/>.</summary>
+    /// <returns>False when the value is not one of <see cref="TuningValues"/> (case-insensitive).</returns>
+    public static bool TryParseTuning(string? value, out PretuneTuning tuning)
+    {
+        switch (Normalize(value))
+        {
+            case "" or "full":
+                tuning = PretuneTuning.Full;
+                return true;
+            case "quick":
+                tuning = PretuneTuning.Quick;
+                return true;
+            default:
+                tuning = default;
+                return false;
+        }
+    }
+
+    /// <summary>The <c>--tuning</c> argument the tuner gets for a tuning choice.</summary>
+    public static string TunerArgument(PretuneTuning tuning) => tuning == PretuneTuning.Quick ? "quick" : "full";
 
     /// <summary>The <c>--device</c> argument the tuner gets for a device choice.</summary>
     public static string TunerArgument(PretuneDevice device) => device == PretuneDevice.Cpu ? "cpu" : "cuda";

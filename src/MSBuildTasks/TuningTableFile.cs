@@ -70,20 +70,25 @@ internal static class TuningTableFile
         && fileName.StartsWith(NamePrefix, StringComparison.Ordinal)
         && fileName.EndsWith(NameSuffix, StringComparison.Ordinal);
 
-    /// <summary>The tuner's device slug rule: every character that is not a letter or digit becomes '-'.</summary>
+    /// <summary>
+    /// The tuner's slug rule (WarmGate.Kernels' <c>DeviceSignature.Slug</c>): every character that is not an ASCII
+    /// letter or digit becomes '-', runs of '-' become one, and '-' at either end is dropped; <c>table</c> if nothing is left.
+    /// </summary>
     public static string Slug(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var chars = name.ToCharArray();
-        for (var i = 0; i < chars.Length; i++)
+        var slug = new System.Text.StringBuilder(name.Length);
+        foreach (var c in name)
         {
-            if (!char.IsAsciiLetterOrDigit(chars[i]))
+            var next = char.IsAsciiLetterOrDigit(c) ? c : '-';
+            if (next != '-' || (slug.Length > 0 && slug[^1] != '-'))
             {
-                chars[i] = '-';
+                slug.Append(next);
             }
         }
 
-        return new string(chars);
+        var text = slug.ToString().TrimEnd('-');
+        return text.Length == 0 ? "table" : text;
     }
 
     /// <summary>

@@ -49,6 +49,7 @@ public sealed partial class WarmGatePretune
     private string _tunerPath = string.Empty;
     private string? _hostPath;
     private string _deviceArgument = string.Empty;
+    private string _tuningArgument = "full";
     private TunerOutput _output = new(Directory.GetCurrentDirectory());
     private bool _exitedWithError;
 
@@ -69,7 +70,7 @@ public sealed partial class WarmGatePretune
         _deviceArgument = deviceArgument;
         _output = new TunerOutput(_outputDirectory);
         _exitedWithError = false;
-        Log.LogMessage(MessageImportance.High, "WarmGate: tuning the kernels of {0} on {1} (this can take minutes)", _modelArgument, deviceArgument);
+        Log.LogMessage(MessageImportance.High, "WarmGate: tuning the kernels of {0} on {1}, {2} tuning (this can take minutes)", _modelArgument, deviceArgument, _tuningArgument);
 
         var succeeded = base.Execute();
         var outcome = succeeded ? TunerOutcome.Succeeded
@@ -95,6 +96,7 @@ public sealed partial class WarmGatePretune
         builder.AppendTextUnquoted(" tune");
         builder.AppendSwitchIfNotNull("--model ", _modelArgument);
         builder.AppendSwitchIfNotNull("--device ", _deviceArgument);
+        builder.AppendSwitchIfNotNull("--tuning ", _tuningArgument);
         builder.AppendSwitchIfNotNull("--out-dir ", _outputDirectory);
         return builder.ToString();
     }

@@ -24,6 +24,12 @@ public sealed partial class WarmGatePretune : ToolTask
     /// <summary>What to do when a GPU was asked for and there is none: <c>warn</c> (default), <c>error</c> or <c>cpu</c>.</summary>
     public string? WhenNoGpu { get; set; }
 
+    /// <summary>
+    /// How thoroughly to tune: <c>full</c> (default: measure every candidate) or <c>quick</c> (measure only the
+    /// first candidate of each key; every key still gets an entry).
+    /// </summary>
+    public string? Tuning { get; set; }
+
     /// <summary>A checked-in table to embed when there is no GPU and <see cref="WhenNoGpu"/> is <c>warn</c>; optional.</summary>
     public string? TuningTable { get; set; }
 
@@ -90,6 +96,17 @@ public sealed partial class WarmGatePretune : ToolTask
         {
             Error(DiagnosticCodes.InvalidProperty,
                 $"WarmGateWhenNoGpu is '{WhenNoGpu}', which is not one of: {PretuneOptions.NoGpuPolicyValues}. Set WarmGateWhenNoGpu to one of these, or leave it empty for warn.");
+            valid = false;
+        }
+
+        if (PretuneOptions.TryParseTuning(Tuning, out var tuning))
+        {
+            _tuningArgument = PretuneOptions.TunerArgument(tuning);
+        }
+        else
+        {
+            Error(DiagnosticCodes.InvalidProperty,
+                $"WarmGateTuning is '{Tuning}', which is not one of: {PretuneOptions.TuningValues}. Set WarmGateTuning to one of these, or leave it empty for full.");
             valid = false;
         }
 
@@ -210,7 +227,7 @@ public sealed partial class WarmGatePretune : ToolTask
 
     private bool Finish(TunerRun run)
     {
-        var command = $"'dotnet {Path.GetFileName(_tunerPath)} tune --model {_modelArgument} --device {run.DeviceArgument}'";
+        var command = $"'dotnet {Path.GetFileName(_tunerPath)} tune --model {_modelArgument} --device {run.DeviceArgument} --tuning {_tuningArgument}'";
         switch (run.Outcome)
         {
             case TunerOutcome.Succeeded:

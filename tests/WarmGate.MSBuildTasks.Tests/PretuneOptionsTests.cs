@@ -44,4 +44,21 @@ public sealed class PretuneOptionsTests
     [InlineData(nameof(PretuneDevice.Cpu), "cpu")]
     public void TunerArgument_AsksForCudaUnlessTheCpuWasChosen(string device, string argument) =>
         PretuneOptions.TunerArgument(Enum.Parse<PretuneDevice>(device)).Should().Be(argument);
+
+    [Theory]
+    [InlineData(null, nameof(PretuneTuning.Full), "full")]
+    [InlineData(" FULL ", nameof(PretuneTuning.Full), "full")]
+    [InlineData("quick", nameof(PretuneTuning.Quick), "quick")]
+    public void TryParseTuning_AcceptsTheDocumentedValues_AndGivesTheTunerArgument(string? value, string expected, string argument)
+    {
+        PretuneOptions.TryParseTuning(value, out var tuning).Should().BeTrue();
+        tuning.ToString().Should().Be(expected);
+        PretuneOptions.TunerArgument(tuning).Should().Be(argument);
+    }
+
+    [Theory]
+    [InlineData("fast")]
+    [InlineData("none")]
+    public void TryParseTuning_RejectsOtherValues(string value) =>
+        PretuneOptions.TryParseTuning(value, out _).Should().BeFalse();
 }

@@ -40,15 +40,17 @@ public sealed class TuningTableFileTests : IDisposable
 
     [Theory]
     [InlineData("NVIDIA H200", "NVIDIA-H200")]
-    [InlineData("AMD Ryzen 9 7950X (CPU)", "AMD-Ryzen-9-7950X--CPU-")]
+    [InlineData("AMD Ryzen 9 7950X (CPU)", "AMD-Ryzen-9-7950X-CPU")]
+    [InlineData(" (H200) ", "H200")]
     [InlineData("CPU", "CPU")]
-    public void Slug_ReplacesEveryNonAlphanumeric(string name, string slug) =>
+    [InlineData("()", "table")]
+    public void Slug_FollowsTheTunersRule(string name, string slug) =>
         TuningTableFile.Slug(name).Should().Be(slug);
 
     [Theory]
     [InlineData("/eng/WarmGate.Tuning.NVIDIA-H200.json", "WarmGate.Tuning.NVIDIA-H200.json")]
     [InlineData("/eng/tables/h200 sxm.json", "WarmGate.Tuning.h200-sxm.json")]
-    [InlineData("/eng/WarmGate.Tuning..json", "WarmGate.Tuning.WarmGate-Tuning-.json")]
+    [InlineData("/eng/WarmGate.Tuning..json", "WarmGate.Tuning.WarmGate-Tuning.json")]
     public void ResourceNameFor_KeepsTableNamesAndPrefixesOthers(string path, string expected) =>
         TuningTableFile.ResourceNameFor(path).Should().Be(expected);
 

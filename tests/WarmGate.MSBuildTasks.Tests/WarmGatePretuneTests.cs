@@ -57,6 +57,27 @@ public sealed class WarmGatePretuneTests
         tuner.Calls.Should().Equal(expectedArgument);
     }
 
+    [Theory]
+    [InlineData(null, "full")]
+    [InlineData("", "full")]
+    [InlineData("Quick", "quick")]
+    [InlineData("full", "full")]
+    public void Tuning_IsPassedToTheTunerAsItsTuningArgument(string? tuning, string expectedArgument)
+    {
+        using var tuner = FakeTuner.Create($$"""
+            echo "tuning-arg=$tuning"
+            {{FakeTuner.WritesTable()}}
+            """);
+        var task = tuner.CreateTask(_engine);
+        task.Device = "cpu";
+        task.Tuning = tuning;
+
+        task.Execute().Should().BeTrue(string.Join("\n", _engine.Diagnostics));
+
+        _engine.Messages.Should().Contain(m => m.Message == "tuning-arg=" + expectedArgument);
+        _engine.Messages.Should().Contain(m => m.Message!.Contains($"{expectedArgument} tuning", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void NoGpu_Warn_WarnsWithWG1002AndEmbedsNothing()
     {
@@ -232,15 +253,17 @@ public sealed class WarmGatePretuneTests
     }
 
     [Theory]
-    [InlineData("gpu", null, "WarmGateDevice", "auto, cuda, cpu")]
-    [InlineData(null, "ignore", "WarmGateWhenNoGpu", "warn, error, cpu")]
+    [InlineData("gpu", null, null, "WarmGateDevice", "auto, cuda, cpu")]
+    [InlineData(null, "ignore", null, "WarmGateWhenNoGpu", "warn, error, cpu")]
+    [InlineData(null, null, "fast", "WarmGateTuning", "full, quick")]
     public void InvalidPropertyValue_FailsWithWG1001NamingThePropertyAndAllowedValues_BeforeRunningTheTuner(
-        string? device, string? whenNoGpu, string property, string allowed)
+        string? device, string? whenNoGpu, string? tuning, string property, string allowed)
     {
         using var tuner = FakeTuner.Create(FakeTuner.WritesTable());
         var task = tuner.CreateTask(_engine);
         task.Device = device;
         task.WhenNoGpu = whenNoGpu;
+        task.Tuning = tuning;
 
         task.Execute().Should().BeFalse();
 

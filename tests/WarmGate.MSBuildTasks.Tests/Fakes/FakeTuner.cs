@@ -2,8 +2,8 @@ namespace WarmGate.MSBuildTasks.Tests.Fakes;
 
 /// <summary>
 /// A bash script that plays the tuner for unit tests: it parses the real arguments
-/// (<c>tune --model M --device D --out-dir O</c>), appends the device to calls.log, then runs a scenario body
-/// that sees <c>$model</c>, <c>$device</c> and <c>$out</c>. The task runs it as <c>/bin/bash script ...</c>.
+/// (<c>tune --model M --device D --tuning T --out-dir O</c>), appends the device to calls.log, then runs a
+/// scenario body that sees <c>$model</c>, <c>$device</c>, <c>$tuning</c> and <c>$out</c>. The task runs it as <c>/bin/bash script ...</c>.
 /// </summary>
 internal sealed class FakeTuner : IDisposable
 {
@@ -16,10 +16,12 @@ internal sealed class FakeTuner : IDisposable
         OutputDirectory = Path.Combine(Root, "obj", "warmgate");
         File.WriteAllText(ScriptPath, $$"""
             set -u
+            tuning=unset
             while [ $# -gt 0 ]; do
               case "$1" in
                 --model) model=$2; shift ;;
                 --device) device=$2; shift ;;
+                --tuning) tuning=$2; shift ;;
                 --out-dir) out=$2; shift ;;
               esac
               shift

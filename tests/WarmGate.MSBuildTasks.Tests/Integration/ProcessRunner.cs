@@ -74,7 +74,6 @@ internal static class ProcessRunner
     private static bool IsInheritedBuildSetting(string key) =>
         key.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
         || key.StartsWith("MSBUILD", StringComparison.Ordinal)
-        || key.Equals("WARMGATE_FAKE_GPU", StringComparison.Ordinal)
         || key.Equals("WARMGATE_TUNING_TABLE", StringComparison.Ordinal);
 
     private static void Append(StringBuilder output, string? line)
