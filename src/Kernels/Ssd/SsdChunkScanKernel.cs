@@ -123,32 +123,24 @@ internal static class SsdChunkScanKernel
             var stateBase = first
                 ? ((sequence * p.Heads) + h) * p.HeadDim * n
                 : (((c - 1) * p.Heads) + h) * p.HeadDim * n;
-            var cBase = (g * n);
+            var states = first ? p.InitialStates : p.PassedStates;
             for (var n0 = 0; n0 < n; n0 += kb)
             {
                 Group.Barrier();
-                for (var e = tid; e < kb * yt; e += groupSize)
-                {
-                    var i = e / kb;
-                    var k = e - (i * kb);
-                    left[(k * ldl) + i] = i0 + i < rowEnd && n0 + k < n
-                        ? default(TOps).ToFloat(p.C[((start + i0 + i) * p.CStride) + cBase + n0 + k])
-                        : 0f;
-                }
-                for (var e = tid; e < kb * yp; e += groupSize)
-                {
-                    var pp = e / kb;
-                    var k = e - (pp * kb);
-                    var value = 0f;
-                    if (p0 + pp < p.HeadDim && n0 + k < n)
+                SsdTileStager.Stage(
+                    new SsdRowsSource<T, TOps, On, Off>
                     {
-                        var index = stateBase + ((p0 + pp) * n) + n0 + k;
-                        value = first
-                            ? default(TStateOps).ToFloat(p.InitialStates[index])
-                            : default(TStateOps).ToFloat(p.PassedStates[index]);
-                    }
-                    right[(k * ldr) + pp] = value;
-                }
+                        View = p.C, Stride = p.CStride, RowStart = start + i0, Rows = rowEnd - i0,
+                        Column = (g * n) + n0, Columns = n - n0, Width = kb, Ld = ldl,
+                    },
+                    left, kb * yt, tid, groupSize);
+                SsdTileStager.Stage(
+                    new SsdStateSource<TState, TStateOps>
+                    {
+                        View = states, Base = stateBase + (p0 * n) + n0, RowStride = n, Rows = p.HeadDim - p0,
+                        Columns = n - n0, Width = kb, Ld = ldr,
+                    },
+                    right, kb * yp, tid, groupSize);
                 Group.Barrier();
                 for (var k = 0; k < kb; k++)
                     acc.Fma(SsdVec8.Load(left, (k * ldl) + ti, threadsI), SsdVec8.Load(right, (k * ldr) + tpi, threadsP));
@@ -171,24 +163,20 @@ internal static class SsdChunkScanKernel
         for (var j0 = 0; j0 < rowEnd; j0 += kb)
         {
             Group.Barrier();
-            for (var e = tid; e < kb * yt; e += groupSize)
-            {
-                var i = e / kb;
-                var k = e - (i * kb);
-                var ii = i0 + i;
-                var jj = j0 + k;
-                left[(k * ldl) + i] = jj <= ii && ii < rowEnd
-                    ? p.CB[((cbBase + ii) * q) + jj] * DeviceMath.Exp(MathF.Min(cs[ii] - cs[jj], 0f)) * dts[jj]
-                    : 0f;
-            }
-            for (var e = tid; e < kb * yp; e += groupSize)
-            {
-                var k = e / yp;
-                var pp = e - (k * yp);
-                right[(k * ldr) + pp] = j0 + k < rowEnd && p0 + pp < p.HeadDim
-                    ? default(TOps).ToFloat(p.X[((start + j0 + k) * p.XStride) + xCol + pp])
-                    : 0f;
-            }
+            SsdTileStager.Stage(
+                new SsdWeightSource
+                {
+                    CB = p.CB, Cs = cs, Dt = dts, CBBase = cbBase, Q = q, I0 = i0, J0 = j0, RowEnd = rowEnd,
+                    Width = kb, Ld = ldl,
+                },
+                left, kb * yt, tid, groupSize);
+            SsdTileStager.Stage(
+                new SsdRowsSource<T, TOps, Off, Off>
+                {
+                    View = p.X, Stride = p.XStride, RowStart = start + j0, Rows = rowEnd - j0,
+                    Column = xCol, Columns = p.HeadDim - p0, Width = yp, Ld = ldr,
+                },
+                right, kb * yp, tid, groupSize);
             Group.Barrier();
             for (var k = 0; k < kb; k++)
                 acc.Fma(SsdVec8.Load(left, (k * ldl) + ti, threadsI), SsdVec8.Load(right, (k * ldr) + tpi, threadsP));

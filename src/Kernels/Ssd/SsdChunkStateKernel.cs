@@ -87,22 +87,20 @@ internal static class SsdChunkStateKernel
         for (var l0 = 0; l0 < length; l0 += kb)
         {
             Group.Barrier();
-            for (var e = tid; e < kb * sp; e += groupSize)
-            {
-                var l = e / sp;
-                var pp = e - (l * sp);
-                xs[e] = l0 + l < length && p0 + pp < p.HeadDim
-                    ? default(TOps).ToFloat(p.X[((start + l0 + l) * p.XStride) + xCol + pp])
-                    : 0f;
-            }
-            for (var e = tid; e < kb * sn; e += groupSize)
-            {
-                var l = e / sn;
-                var nn = e - (l * sn);
-                bs[e] = l0 + l < length && n0 + nn < p.StateSize
-                    ? default(TOps).ToFloat(p.B[((start + l0 + l) * p.BStride) + bCol + nn]) * weights[l0 + l]
-                    : 0f;
-            }
+            SsdTileStager.Stage(
+                new SsdRowsSource<T, TOps, Off, Off>
+                {
+                    View = p.X, Stride = p.XStride, RowStart = start + l0, Rows = length - l0,
+                    Column = xCol, Columns = p.HeadDim - p0, Width = sp, Ld = sp,
+                },
+                xs, kb * sp, tid, groupSize);
+            SsdTileStager.Stage(
+                new SsdRowsSource<T, TOps, Off, On>
+                {
+                    View = p.B, Stride = p.BStride, RowStart = start + l0, Rows = length - l0,
+                    Column = bCol, Columns = p.StateSize - n0, Width = sn, Ld = sn, Weights = weights, WeightOffset = l0,
+                },
+                bs, kb * sn, tid, groupSize);
             Group.Barrier();
             for (var l = 0; l < kb; l++)
                 acc.Fma(SsdVec8.Load(xs, (l * sp) + tp, threadsP), SsdVec8.Load(bs, (l * sn) + tn, threadsN));
