@@ -180,7 +180,7 @@ public sealed partial class SsdPrefill : IDisposable
         int tilesP = Tiles(p, config.StateTileP), tilesN = Tiles(n, config.StateTileN);
         kernels.ChunkState(
             stream,
-            new KernelConfig(new Index3D(chunks, tilesP * tilesN, heads), new Index3D(config.StateTileP * config.StateTileN, 1, 1)),
+            new KernelConfig(new Index3D(chunks, tilesP * tilesN, heads), new Index3D(SsdChunkStateKernel.GroupSize(config), 1, 1)),
             new SsdChunkStateParams<T>
             {
                 X = args.X, XStride = args.XStride, B = args.B, BStride = args.BStride,
@@ -213,7 +213,7 @@ public sealed partial class SsdPrefill : IDisposable
         int tilesRows = Tiles(q, config.ScanTileRows), tilesScanP = Tiles(p, config.ScanTileP);
         kernels.ChunkScan(
             stream,
-            new KernelConfig(new Index3D(chunks, tilesRows * tilesScanP, heads), new Index3D(config.ScanTileRows * config.ScanTileP, 1, 1)),
+            new KernelConfig(new Index3D(chunks, tilesRows * tilesScanP, heads), new Index3D(SsdChunkScanKernel.GroupSize(config), 1, 1)),
             new SsdChunkScanParams<T, TState>
             {
                 X = args.X, XStride = args.XStride, C = args.C, CStride = args.CStride,

@@ -123,7 +123,7 @@ public sealed class SsdValidationTests(SsdCpuFixture fixture)
             case "dtype": options = Options with { InputDtype = Dtype.F16 }; break;
             case "limits": options = Options with { DtMin = 1f, DtMax = 0.5f }; break;
             case "config-size": config = config with { ChunkSize = 24 }; break;
-            case "config-group": config = config with { ScanTileRows = 16, ScanTileP = 16 }; break;
+            case "config-group": config = config with { ScanTileRows = 128, ScanTileP = 128 }; break;
             default: throw new ArgumentOutOfRangeException(nameof(mutation), mutation, "Unknown mutation.");
         }
         return (shape, options, config, args);
