@@ -99,7 +99,7 @@ public sealed class SampleProjectTests(SampleWorkspace workspace) : IClassFixtur
         // No test continues a prefill from the cache: the SSD kernels warmed for it are never used.
         report.UsageObserved.Should().BeTrue();
         report.WarmedKeys.Where(k => k.NeverUsed).Select(k => (k.Kernel, k.Key.Contains("init=1", StringComparison.Ordinal)))
-            .Should().BeEquivalentTo(new[] { ("ssd.state_passing", true), ("ssd.chunk_scan", true) });
+            .Should().BeEquivalentTo(new[] { ("conv1d.prefill", true), ("ssd.state_passing", true), ("ssd.chunk_scan", true) });
         report.WarmedKeys.Single(k => k.Kernel == "decode.state_update").UsedBy.Should().HaveCount(3);
         report.Tables.Should().ContainSingle().Which.Description.Should().Contain("tuned quick (first candidate only)");
 
