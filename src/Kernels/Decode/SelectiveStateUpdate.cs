@@ -265,7 +265,11 @@ internal sealed class StateUpdateMethods
     public MethodInfo Get((StateUpdateOptions Options, StateUpdateConfig Config) key) => Get(key.Options, key.Config, 0);
 
     /// <summary>The kernel for state size <paramref name="stateDim"/>: N a constant when it is one of the unrolled sizes.</summary>
-    public MethodInfo Get(StateUpdateOptions options, StateUpdateConfig config, int stateDim) =>
-        cache.Get((options with { DtMin = float.NegativeInfinity, DtMax = float.PositiveInfinity }, config,
-            StateUpdateKernel.ConstantStateDim(stateDim) ? stateDim : 0));
+    public MethodInfo Get(StateUpdateOptions options, StateUpdateConfig config, int stateDim)
+    {
+        // The dt limits are run-time arguments: options that differ only in them share a kernel.
+        if (options.DtMin != float.NegativeInfinity || options.DtMax != float.PositiveInfinity)
+            options = options with { DtMin = float.NegativeInfinity, DtMax = float.PositiveInfinity };
+        return cache.Get((options, config, StateUpdateKernel.ConstantStateDim(stateDim) ? stateDim : 0));
+    }
 }

@@ -5,8 +5,9 @@ namespace WarmGate.Kernels.Decode;
 /// <summary>
 /// How the state-update kernel is tiled: a group of <see cref="GroupSize"/> threads owns
 /// <see cref="RowsPerGroup"/> rows (p) of one head of one sequence; the
-/// <see cref="LanesPerRow"/> threads of a row stride over the state size N and reduce
-/// <c>Σ_n state·C</c> through shared memory. Written <c>GS=128,TP=4</c>.
+/// <see cref="LanesPerRow"/> threads of a row share its N state elements (in 4-element vectors
+/// when 4·L divides N, so each lane holds N/(4·L) of them) and reduce <c>Σ_n state·C</c> with
+/// warp shuffles (through shared memory when L exceeds the warp). Written <c>GS=128,TP=8</c>.
 /// </summary>
 public sealed record StateUpdateConfig
 {
@@ -54,8 +55,9 @@ public sealed record StateUpdateConfig
 
     private static readonly StateUpdateConfig[] CpuCandidates = [new(64, 4), new(32, 2), new(64, 16)];
 
+    // For N = 128: L = 16 lanes a row (two 16-byte vectors each), 8 (four vectors), 32 (one) and 4 (eight, two passes).
     private static readonly StateUpdateConfig[] CudaCandidates =
     [
-        new(128, 4), new(64, 2), new(256, 8), new(128, 8), new(256, 16), new(64, 4), new(128, 2), new(256, 4),
+        new(128, 8), new(128, 16), new(256, 16), new(64, 4), new(256, 32), new(64, 8), new(128, 4), new(256, 64),
     ];
 }
