@@ -15,11 +15,10 @@ namespace WarmGate.Kernels.Decode;
 /// state[p,n] = state[p,n]·exp(dt'·A_h) + dt'·x[p]·B[g(h),n]
 /// y[p] = Σ_n state[p,n]·C[g(h),n] + D·x[p];  y ← y·z·σ(z) when z is given
 /// </code>
-/// N of 16 to 256 in powers of two is a compile-time constant of the kernel (one compilation per
-/// such N; the key names N anyway), any other N is read at run time.
 /// Every compilation goes through the <see cref="KernelRegistry"/> under the id
-/// <see cref="KernelId"/>, keyed by <see cref="Key"/>; each (options, configuration) pair is one
-/// compilation. Every check runs before anything is compiled or launched.
+/// <see cref="KernelId"/>, keyed by <see cref="Key"/>; each (options, configuration, N) is one
+/// compilation, where N of 16 to 256 in powers of two is a compile-time constant of the kernel and
+/// every other N shares one kernel that reads it at run time (the dt limits are run-time values). Every check runs before anything is compiled or launched.
 /// </summary>
 public sealed class SelectiveStateUpdate
 {
