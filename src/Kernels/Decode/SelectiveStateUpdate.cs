@@ -1,3 +1,4 @@
+using System.Reflection;
 using ILGPU;
 using ILGPU.Runtime;
 using WarmGate.Kernels.Numerics;
@@ -10,29 +11,22 @@ namespace WarmGate.Kernels.Decode;
 /// The Mamba2 decode step (vLLM's <c>selective_state_update</c>): for each sequence of a batch,
 /// one token updates the state in its cache slot and produces one output row.
 /// <code>
-/// dt' = softplus?(dt + bias)      (threshold 20, no dt limit)
+/// dt' = clamp(softplus?(dt + bias), DtMin, DtMax)      (softplus threshold 20)
 /// state[p,n] = state[p,n]·exp(dt'·A_h) + dt'·x[p]·B[g(h),n]
 /// y[p] = Σ_n state[p,n]·C[g(h),n] + D·x[p];  y ← y·z·σ(z) when z is given
 /// </code>
 /// Every compilation goes through the <see cref="KernelRegistry"/> under the id
-/// <see cref="KernelId"/>, keyed by <see cref="Key"/>; each (options, configuration) pair is one
-/// compilation. Every check runs before anything is compiled or launched.
+/// <see cref="KernelId"/>, keyed by <see cref="Key"/>; each (options, configuration, N) is one
+/// compilation, where N of 16 to 256 in powers of two is a compile-time constant of the kernel and
+/// every other N shares one kernel that reads it at run time (the dt limits are run-time values). Every check runs before anything is compiled or launched.
 /// </summary>
 public sealed class SelectiveStateUpdate
 {
     /// <summary>The kernel id in registry events and tuning tables.</summary>
     public const string KernelId = "decode.state_update";
 
-    internal static readonly KernelMethodCache<(StateUpdateOptions Options, StateUpdateConfig Config)> Methods = new(
-        KernelMethods.Definition(typeof(StateUpdateKernel), nameof(StateUpdateKernel.Run)),
-        static k =>
-        [
-            TypeConstants.Storage(k.Options.Input), TypeConstants.ElementOps(k.Options.Input),
-            TypeConstants.Storage(k.Options.State), TypeConstants.ElementOps(k.Options.State),
-            TypeConstants.Flag(k.Options.D != DSkip.None), TypeConstants.Flag(k.Options.D == DSkip.PerChannel),
-            TypeConstants.Flag(k.Options.Z), TypeConstants.Flag(k.Options.DtBias), TypeConstants.Flag(k.Options.DtSoftplus),
-            TypeConstants.Constant(k.Config.GroupSize), TypeConstants.Constant(k.Config.RowsPerGroup),
-        ]);
+    /// <summary>The closed kernel methods, one per code path, configuration and class of N.</summary>
+    internal static readonly StateUpdateMethods Methods = new();
 
     /// <summary>Creates the operation; it compiles only through <paramref name="registry"/>.</summary>
     public SelectiveStateUpdate(KernelRegistry registry)
@@ -132,6 +126,7 @@ public sealed class SelectiveStateUpdate
             DtMin = options.DtMin,
             DtMax = options.DtMax,
             TilesPerHead = tiles,
+            StateVectors = StartsAligned(views.State, options.State) ? 1 : 0,
             XStride = layout.X, DtStride = layout.Dt, BStride = layout.B, CStride = layout.C,
             ZStride = layout.Z, YStride = layout.Y,
         };
@@ -191,10 +186,19 @@ public sealed class SelectiveStateUpdate
         where TIn : unmanaged
         where TState : unmanaged
     {
-        var method = Methods.Get((options, config));
+        var method = Methods.Get(options, config, shape.StateDim);
         var compiled = Registry.IsCompiled(method);
         return Registry.GetOrCompile<Action<AcceleratorStream, KernelConfig, StateUpdateArgs<TIn, TState>>>(
             KernelId, method, compiled ? string.Empty : Key(shape, options), compiled ? string.Empty : config.ToString());
+    }
+
+    /// <summary>Whether the state view starts on the alignment of a 4-element state vector.</summary>
+    internal static bool StartsAligned<TState>(ArrayView<TState> state, Dtype dtype)
+        where TState : unmanaged
+    {
+        if (state.Length == 0 || ((IArrayView)state).Buffer is not { } buffer) return false;
+        var alignment = dtype == Dtype.F32 ? default(F32Vectors).Alignment : default(F16Vectors).Alignment;
+        return (buffer.NativePtr.ToInt64() + ((IContiguousArrayView)state).IndexInBytes) % alignment == 0;
     }
 
     private StateUpdateConfig CheckConfig(StateUpdateConfig? config)
@@ -234,5 +238,37 @@ public sealed class SelectiveStateUpdate
         if (options.DtBias) DecodeChecks.Length(n.DtBias, shape.Heads, P("DtBias"), "dt bias (H values, options.DtBias is on)");
         else DecodeChecks.Absent(n.DtBias, P("DtBias"), "dt bias", "options.DtBias is off");
         return new Layout(cacheSlots, x, dt, b, c, z, y);
+    }
+}
+
+/// <summary>
+/// Closes <see cref="StateUpdateKernel.Run"/> over a specialization once: dtypes, flags, tiling and
+/// N as a type constant when <see cref="StateUpdateKernel.ConstantStateDim"/> (else <see cref="AnyStateDim"/>).
+/// </summary>
+internal sealed class StateUpdateMethods
+{
+    private readonly KernelMethodCache<(StateUpdateOptions Options, StateUpdateConfig Config, int FixedN)> cache = new(
+        KernelMethods.Definition(typeof(StateUpdateKernel), nameof(StateUpdateKernel.Run)),
+        static k =>
+        [
+            TypeConstants.Storage(k.Options.Input), TypeConstants.ElementOps(k.Options.Input),
+            TypeConstants.Storage(k.Options.State), TypeConstants.ElementOps(k.Options.State),
+            k.Options.State == Dtype.F32 ? typeof(F32Vectors) : typeof(F16Vectors),
+            TypeConstants.Flag(k.Options.D != DSkip.None), TypeConstants.Flag(k.Options.D == DSkip.PerChannel),
+            TypeConstants.Flag(k.Options.Z), TypeConstants.Flag(k.Options.DtBias), TypeConstants.Flag(k.Options.DtSoftplus),
+            TypeConstants.Constant(k.Config.GroupSize), TypeConstants.Constant(k.Config.RowsPerGroup),
+            k.FixedN > 0 ? TypeConstants.Constant(k.FixedN) : typeof(AnyStateDim),
+        ]);
+
+    /// <summary>The kernel that reads N at run time (any N).</summary>
+    public MethodInfo Get((StateUpdateOptions Options, StateUpdateConfig Config) key) => Get(key.Options, key.Config, 0);
+
+    /// <summary>The kernel for state size <paramref name="stateDim"/>: N a constant when it is one of the unrolled sizes.</summary>
+    public MethodInfo Get(StateUpdateOptions options, StateUpdateConfig config, int stateDim)
+    {
+        // The dt limits are run-time arguments: options that differ only in them share a kernel.
+        if (options.DtMin != float.NegativeInfinity || options.DtMax != float.PositiveInfinity)
+            options = options with { DtMin = float.NegativeInfinity, DtMax = float.PositiveInfinity };
+        return cache.Get((options, config, StateUpdateKernel.ConstantStateDim(stateDim) ? stateDim : 0));
     }
 }
