@@ -3,13 +3,13 @@
 # Skipped = total - executed (xunit's skips are NotExecuted results). A run that failed outside
 # any test (ResultSummary outcome="Failed" with no failed test, e.g. the WarmGate gate failing
 # the run for work outside every test) counts as one failure.
-# Exits 1 when no TRX file is found or anything failed.
+# No TRX file at all (a failed build) counts as one failure. Exits 1 when anything failed.
 set -uo pipefail
 dir=${1:?usage: count-trx.sh RESULTS_DIR}
 mapfile -t files < <(find "$dir" -name '*.trx' 2>/dev/null | sort)
 if [ "${#files[@]}" -eq 0 ]; then
-  echo "0 passed, 0 failed, 0 skipped"
-  echo "count-trx: no TRX results under $dir" >&2
+  echo "count-trx: no TRX results under $dir (the build or the test host failed)" >&2
+  echo "0 passed, 1 failed, 0 skipped"
   exit 1
 fi
 passed=0 failed=0 skipped=0

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 config=${CONFIGURATION:-Release}
 results=artifacts/TestResults
 rm -rf "$results"
-dotnet build Harness.sln -c "$config" -nr:false || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+dotnet build Harness.sln -c "$config" -nr:false || { bash eng/count-trx.sh "$results"; exit 1; }
 status=0
 for project in tests/*.Tests/*.csproj tests/*.IntegrationTests/*.csproj; do
   [ -f "$project" ] || continue
