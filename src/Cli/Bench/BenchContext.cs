@@ -71,15 +71,12 @@ internal sealed class BenchContext : IDisposable
     {
         var key = SsdKey.Of(shape, options);
         if (ssdTuned.TryGetValue(key, out var entry)) return entry;
-        var maxThreads = Device.Accelerator.MaxNumThreadsPerGroup;
         var stream = Stream;
-        entry = Tuner.Tune(new DelegateTunable(
-            KernelCatalog.SsdPrefill, key, KernelCatalog.SsdPrefillHash,
-            SsdPrefillConfig.Candidates(Device.IsCuda).Select(c => c.ToString()).ToArray(),
-            text => SsdPrefillConfig.Parse(text).Fits(maxThreads) ? null : $"needs more than {maxThreads} threads a group",
-            text =>
+        entry = Tuner.Tune(SsdPrefillTunable.For(
+            shape, options, Device.IsCuda, Device.Accelerator.MaxNumThreadsPerGroup,
+            config =>
             {
-                run.Enqueue(stream, SsdPrefillConfig.Parse(text));
+                run.Enqueue(stream, config);
                 stream.Synchronize();
             }));
         ssdTuned[key] = entry;

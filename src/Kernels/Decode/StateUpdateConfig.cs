@@ -55,7 +55,7 @@ public sealed record StateUpdateConfig
 
     private static readonly StateUpdateConfig[] CpuCandidates = [new(64, 4), new(32, 2), new(64, 16)];
 
-    // Measured on an H200 (tests/Samples/DecodePerf/NOTES.md), H=80 P=64 N=128 fp32, batch 256:
+    // Measured on an H200 (eng/bench/2026-11-29-h200-decode-tilings.md), H=80 P=64 N=128 fp32, batch 256:
     // GS=128,TP=32 344 µs, GS=256,TP=64 346, GS=64,TP=16 348 (L = 4: eight 16-byte vectors a lane),
     // GS=128,TP=16 366, GS=256,TP=32 370 (L = 8), GS=128,TP=8 395 (L = 16), GS=64,TP=8 428;
     // GS=128,TP=64 (L = 2) is untimed. The kernel before the rewrite took 752 µs at GS=128,TP=4.

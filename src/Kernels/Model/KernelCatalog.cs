@@ -13,14 +13,10 @@ namespace WarmGate.Kernels.Model;
 public static class KernelCatalog
 {
     /// <summary>The id of the SSD prefill (its five stages share one configuration).</summary>
-    public const string SsdPrefill = "ssd.prefill";
-
-    private static readonly Lazy<string> SsdHash = new(() => KernelHash.Compute(
-        typeof(Ssd.SsdPrefill).Assembly.GetTypes().Where(t => t.Namespace == typeof(Ssd.SsdPrefill).Namespace && t.Name.EndsWith("Kernel", StringComparison.Ordinal)),
-        SsdPrefillConfig.Candidates(true).Concat(SsdPrefillConfig.Candidates(false)).Select(c => c.ToString())));
+    public const string SsdPrefill = SsdPrefillTunable.KernelId;
 
     /// <summary>The version hash of the SSD prefill kernels and their configuration space.</summary>
-    public static string SsdPrefillHash => SsdHash.Value;
+    public static string SsdPrefillHash => SsdPrefillTunable.VersionHash;
 
     /// <summary>Every tunable kernel id with its current version hash.</summary>
     public static IReadOnlyDictionary<string, string> Hashes => new Dictionary<string, string>(StringComparer.Ordinal)

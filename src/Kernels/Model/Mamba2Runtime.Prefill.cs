@@ -145,20 +145,14 @@ public sealed partial class Mamba2Runtime
         return logits.SubView(0, (long)outRows * vocab).GetAsArray();
     }
 
-    private SsdPrefillConfig ResolveSsd(AcceleratorStream stream, SsdShape shape, SsdOptions options, SsdPrefillArgs<float, float> args)
-    {
-        var maxThreads = Device.Accelerator.MaxNumThreadsPerGroup;
-        var chosen = Tuner.Resolve(new DelegateTunable(
-            KernelCatalog.SsdPrefill, SsdKey.Of(shape, options), KernelCatalog.SsdPrefillHash,
-            SsdPrefillConfig.Candidates(Device.IsCuda).Select(x => x.ToString()).ToArray(),
-            text => SsdPrefillConfig.Parse(text).Fits(maxThreads) ? null : $"needs more than {maxThreads} threads a group",
-            text =>
+    private SsdPrefillConfig ResolveSsd(AcceleratorStream stream, SsdShape shape, SsdOptions options, SsdPrefillArgs<float, float> args) =>
+        SsdPrefillConfig.Parse(Tuner.Resolve(SsdPrefillTunable.For(
+            shape, options, Device.IsCuda, Device.Accelerator.MaxNumThreadsPerGroup,
+            config =>
             {
-                ssd.Run(stream, shape, options, SsdPrefillConfig.Parse(text), args);
+                ssd.Run(stream, shape, options, config, args);
                 stream.Synchronize();
-            }));
-        return SsdPrefillConfig.Parse(chosen);
-    }
+            })));
 
     internal static SsdShape SsdShapeOf(Mamba2Config c) => new(c.NumHeads, c.HeadDim, c.NGroups, c.StateSize);
 

@@ -47,60 +47,11 @@ public sealed partial class SsdPrefill
         where T : unmanaged
         where TState : unmanaged
     {
-        var accelerator = Accelerator;
-        var stream = accelerator.DefaultStream;
-        var buffers = new List<MemoryBuffer>();
-        try
-        {
-            ArrayView<TIn> Upload<TIn>(float[] values)
-                where TIn : unmanaged
-            {
-                var buffer = accelerator.Allocate1D(HostConvert.To<TIn>(values));
-                buffers.Add(buffer);
-                return buffer.View;
-            }
-
-            ArrayView<TOut> Output<TOut>(long length)
-                where TOut : unmanaged
-            {
-                var buffer = accelerator.Allocate1D<TOut>(length);
-                buffers.Add(buffer);
-                return buffer.View;
-            }
-
-            var nseq = inputs.Sequences;
-            var args = new SsdPrefillArgs<T, TState>
-            {
-                Tokens = inputs.Tokens,
-                CuSeqlens = inputs.CuSeqlens,
-                X = Upload<T>(inputs.X),
-                XStride = inputs.XStride,
-                Dt = Upload<T>(inputs.Dt),
-                DtStride = inputs.DtStride,
-                A = Upload<float>(inputs.A),
-                B = Upload<T>(inputs.B),
-                BStride = inputs.BStride,
-                C = Upload<T>(inputs.C),
-                CStride = inputs.CStride,
-                DtBias = inputs.DtBias is null ? null : Upload<float>(inputs.DtBias),
-                D = inputs.D is null ? null : Upload<float>(inputs.D),
-                Z = inputs.Z is null ? null : Upload<T>(inputs.Z),
-                ZStride = inputs.ZStride,
-                InitialStates = inputs.InitialStates is null ? null : Upload<TState>(inputs.InitialStates),
-                Y = Output<T>((long)inputs.Tokens * shape.HeadWidth),
-                FinalStates = Output<TState>((long)nseq * shape.StatePerSequence),
-            };
-            Run(stream, shape, options, config, args);
-            stream.Synchronize();
-            var y = HostConvert.ToFloat(args.Y.GetAsArray(stream));
-            var final = HostConvert.ToFloat(args.FinalStates.GetAsArray(stream));
-            return new SsdHostResult(y, final, captureStages ? CaptureStages<TState>(stream) : null);
-        }
-        finally
-        {
-            foreach (var buffer in buffers)
-                buffer.Dispose();
-        }
+        var stream = Accelerator.DefaultStream;
+        using var run = new SsdDeviceRun<T, TState>(this, shape, options, inputs);
+        run.Enqueue(stream, config);
+        var (y, final) = run.Download(stream);
+        return new SsdHostResult(y, final, captureStages ? CaptureStages<TState>(stream) : null);
     }
 
     private SsdStageOutputs CaptureStages<TState>(AcceleratorStream stream)

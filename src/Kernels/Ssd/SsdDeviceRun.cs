@@ -1,16 +1,15 @@
 using ILGPU;
 using ILGPU.Runtime;
 using WarmGate.Kernels.Numerics;
-using WarmGate.Kernels.Ssd;
 using Half = ILGPU.Half;
 
-namespace WarmGate.Cli.Bench;
+namespace WarmGate.Kernels.Ssd;
 
 /// <summary>
 /// One SSD prefill problem held on the device: host inputs uploaded once in the options'
 /// dtypes, so each timed run only enqueues the five kernels.
 /// </summary>
-internal abstract class SsdDeviceRun : IDisposable
+public abstract class SsdDeviceRun : IDisposable
 {
     /// <summary>Uploads <paramref name="inputs"/> for <paramref name="prefill"/>'s accelerator.</summary>
     public static SsdDeviceRun Create(SsdPrefill prefill, SsdShape shape, SsdOptions options, SsdHostInputs inputs) =>
@@ -33,31 +32,12 @@ internal abstract class SsdDeviceRun : IDisposable
 
     /// <inheritdoc/>
     public abstract void Dispose();
-
-    /// <summary>Converts fp32 host values to the storage type.</summary>
-    internal static T[] ToStorage<T>(float[] values)
-        where T : unmanaged
-    {
-        if (values is T[] same) return same;
-        var result = new Half[values.Length];
-        for (var i = 0; i < values.Length; i++) result[i] = (Half)values[i];
-        return (T[])(object)result;
-    }
-
-    /// <summary>Widens storage values to fp32.</summary>
-    internal static float[] ToFloat<T>(T[] values)
-        where T : unmanaged
-    {
-        if (values is float[] floats) return floats;
-        var halves = (Half[])(object)values;
-        var result = new float[halves.Length];
-        for (var i = 0; i < halves.Length; i++) result[i] = halves[i];
-        return result;
-    }
 }
 
-/// <inheritdoc/>
-internal sealed class SsdDeviceRun<T, TState> : SsdDeviceRun
+/// <summary>An <see cref="SsdDeviceRun"/> with input dtype <typeparamref name="T"/> and state dtype <typeparamref name="TState"/>.</summary>
+/// <typeparam name="T">float or ILGPU Half.</typeparam>
+/// <typeparam name="TState">float or ILGPU Half.</typeparam>
+public sealed class SsdDeviceRun<T, TState> : SsdDeviceRun
     where T : unmanaged
     where TState : unmanaged
 {
@@ -67,8 +47,11 @@ internal sealed class SsdDeviceRun<T, TState> : SsdDeviceRun
     private readonly List<MemoryBuffer> buffers = [];
     private readonly SsdPrefillArgs<T, TState> args;
 
+    /// <summary>Uploads <paramref name="inputs"/> (rounded to <typeparamref name="T"/>) and allocates y and the final states.</summary>
     public SsdDeviceRun(SsdPrefill prefill, SsdShape shape, SsdOptions options, SsdHostInputs inputs)
     {
+        ArgumentNullException.ThrowIfNull(prefill);
+        ArgumentNullException.ThrowIfNull(inputs);
         this.prefill = prefill;
         this.shape = shape;
         this.options = options;
@@ -103,18 +86,25 @@ internal sealed class SsdDeviceRun<T, TState> : SsdDeviceRun
         }
     }
 
+    /// <inheritdoc/>
     public override int Tokens => args.Tokens;
 
+    /// <summary>The device operands (for callers that launch themselves).</summary>
+    public SsdPrefillArgs<T, TState> Args => args;
+
+    /// <inheritdoc/>
     public override void Enqueue(AcceleratorStream stream, SsdPrefillConfig config) =>
         prefill.Run(stream, shape, options, config, args);
 
+    /// <inheritdoc/>
     public override (float[] Y, float[] FinalStates) Download(AcceleratorStream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         stream.Synchronize();
-        return (ToFloat(args.Y.GetAsArray(stream)), ToFloat(args.FinalStates.GetAsArray(stream)));
+        return (HostConvert.ToFloat(args.Y.GetAsArray(stream)), HostConvert.ToFloat(args.FinalStates.GetAsArray(stream)));
     }
 
+    /// <inheritdoc/>
     public override void Dispose()
     {
         foreach (var buffer in buffers) buffer.Dispose();
@@ -124,7 +114,7 @@ internal sealed class SsdDeviceRun<T, TState> : SsdDeviceRun
     private ArrayView<TOut> Upload<TOut>(float[] values)
         where TOut : unmanaged
     {
-        var buffer = prefill.Accelerator.Allocate1D(ToStorage<TOut>(values));
+        var buffer = prefill.Accelerator.Allocate1D(HostConvert.To<TOut>(values));
         buffers.Add(buffer);
         return buffer.View;
     }
