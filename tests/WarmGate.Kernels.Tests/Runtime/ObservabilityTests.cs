@@ -27,7 +27,7 @@ public sealed class ObservabilityTests
             Console.SetError(captured);
             Environment.SetEnvironmentVariable("WARMGATE_PRINT_AUTOTUNING", null);
             KernelEvents.Publish(Event(KernelEventKind.Compiled, KernelPhase.Serving));
-            captured.ToString().Should().BeEmpty();
+            captured.ToString().Should().NotContain("obs.kernel");
             Environment.SetEnvironmentVariable("WARMGATE_PRINT_AUTOTUNING", "1");
             KernelEvents.Publish(Event(KernelEventKind.TuneStarted, KernelPhase.Serving));
         }
@@ -36,8 +36,9 @@ public sealed class ObservabilityTests
             Console.SetError(previousError);
             Environment.SetEnvironmentVariable("WARMGATE_PRINT_AUTOTUNING", previous);
         }
-        captured.ToString().Trim().Should().Be(
-            "[warmgate] TuneStarted obs.kernel key=K=1 config=c phase=Serving 12.5 ms at Tests.Site (x.cs:3)");
+        // Tests in other collections may publish while the variable is set: look at this test's line only.
+        captured.ToString().Split('\n').Where(l => l.Contains("obs.kernel", StringComparison.Ordinal)).Select(l => l.Trim())
+            .Should().Equal("[warmgate] TuneStarted obs.kernel key=K=1 config=c phase=Serving 12.5 ms at Tests.Site (x.cs:3)");
     }
 
     [Fact]
