@@ -4,7 +4,8 @@ using ILGPU.Runtime;
 namespace WarmGate.Kernels.Model;
 
 /// <summary>
-/// Grow-only device scratch buffers by name, so steady-state requests allocate nothing.
+/// Grow-only device scratch buffers by name, so steady-state requests reuse their activation
+/// buffers (a name asked for with another element type gets a new buffer).
 /// Not thread-safe: one workspace per runtime, used under the runtime's lock.
 /// </summary>
 internal sealed class Workspace(Accelerator accelerator) : IDisposable
@@ -15,14 +16,13 @@ internal sealed class Workspace(Accelerator accelerator) : IDisposable
         where T : unmanaged
     {
         length = Math.Max(1, length);
-        if (!buffers.TryGetValue(name, out var buffer) || buffer.Length < length || buffer.ElementSize != System.Runtime.CompilerServices.Unsafe.SizeOf<T>())
-        {
-            buffer?.Dispose();
-            var grown = accelerator.Allocate1D<T>(Math.Max(length, (buffer?.Length ?? 0) * 2));
-            buffers[name] = grown;
-            return grown.View.SubView(0, length);
-        }
-        return ((MemoryBuffer1D<T, Stride1D.Dense>)buffer).View.SubView(0, length);
+        buffers.TryGetValue(name, out var buffer);
+        if (buffer is MemoryBuffer1D<T, Stride1D.Dense> typed && typed.Length >= length)
+            return typed.View.SubView(0, length);
+        var grown = accelerator.Allocate1D<T>(Math.Max(length, (buffer?.Length ?? 0) * 2));
+        buffer?.Dispose();
+        buffers[name] = grown;
+        return grown.View.SubView(0, length);
     }
 
     public ArrayView<int> Upload(string name, ReadOnlySpan<int> values)
