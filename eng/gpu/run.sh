@@ -2,6 +2,8 @@
 # Runs on the GPU machine, from the project root, after eng/gpu/stage.sh staged .device/ here.
 # Writes everything under $OUT (default ./gpu-out): kernel tests (xunit XML), check, bench, tune.
 # Usage: eng/gpu/run.sh [tests] [check] [bench] [tune]   (default: all four)
+# Optional: BENCH_ONLY=ssd-prefill,decode (bench kinds), TEST_TRAIT="Category=Cuda" style xunit
+# console filters in TEST_ARGS (e.g. TEST_ARGS="-method *Cuda*").
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-$PWD/gpu-out}
@@ -15,13 +17,13 @@ for step in $steps; do
   case $step in
     tests)
       (cd .device/kernels-tests && DOTNET_ROLL_FORWARD=Major dotnet ../xunit-runner/xunit.console.dll \
-        WarmGate.Kernels.Tests.dll -xml "$OUT/kernels-tests.xml" -parallel none) > "$OUT/kernels-tests.log" 2>&1 || status=1
+        WarmGate.Kernels.Tests.dll -xml "$OUT/kernels-tests.xml" -parallel none ${TEST_ARGS:-}) > "$OUT/kernels-tests.log" 2>&1 || status=1
       tail -n 5 "$OUT/kernels-tests.log" ;;
     check)
       dotnet .device/cli/warmgate.dll check --device cuda --json "$OUT/check.json" > "$OUT/check.log" 2>&1 || status=1
       tail -n 15 "$OUT/check.log" ;;
     bench)
-      dotnet .device/cli/warmgate.dll bench --device cuda > "$OUT/bench.jsonl" 2> "$OUT/bench.log" || status=1
+      dotnet .device/cli/warmgate.dll bench --device cuda ${BENCH_ONLY:+--only "$BENCH_ONLY"} > "$OUT/bench.jsonl" 2> "$OUT/bench.log" || status=1
       tail -n 40 "$OUT/bench.jsonl" ;;
     tune)
       dotnet .device/cli/warmgate.dll tune --device cuda --out-dir "$OUT/tuning" > "$OUT/tune.log" 2>&1 || status=1
