@@ -11,7 +11,8 @@ public sealed partial class Autotuner
     /// re-measure is on, there are at least two finalists and the budget is not spent; then the
     /// finalists (the fastest <see cref="TunerOptions.Finalists"/> of the first pass) are timed one
     /// run each per round, in declaration order, and the lowest median wins. Each finalist's
-    /// timing gets a note with its re-measured median; a finalist that fails now is out.
+    /// timing becomes its re-measured median (the note keeps the first pass's); a finalist that
+    /// fails now is out.
     /// </summary>
     private (string Config, double Milliseconds) Choose(
         ITunable op, List<Measured> measured, List<CandidateTiming> timings, Func<bool> budgetSpent)
@@ -58,8 +59,9 @@ public sealed partial class Autotuner
             survivors.Add(finalist with { Milliseconds = median });
             timings[finalist.Index] = timing with
             {
+                Milliseconds = median,
                 Note = string.Create(CultureInfo.InvariantCulture,
-                    $"re-measured: median {median:G6} ms of {samples[f].Count} interleaved runs"),
+                    $"re-measured: median of {samples[f].Count} interleaved runs; first pass {timing.Milliseconds:G6} ms"),
             };
         }
         if (survivors.Count == 0) throw NothingRan(op, timings);
