@@ -36,7 +36,7 @@ internal static class BenchCommand
         };
         var command = new Command(
             "bench",
-            "Kernel and start-up benchmarks: ssd-prefill, decode, startup, tuning-quality. One JSON line per result on stdout; " +
+            "Kernel and start-up benchmarks: ssd-prefill, ssd-stages, decode, startup, tuning-quality. One JSON line per result on stdout; " +
             $"exit {BenchRunner.RefusedExitCode} when a kernel's output missed its tolerance against the float64 reference.")
         {
             device, only, quick, runs, outFile, model,

@@ -1,5 +1,4 @@
 using ILGPU.Runtime;
-using WarmGate.Cli.Bench.Timing;
 using WarmGate.Kernels.Devices;
 using WarmGate.Kernels.Model;
 using WarmGate.Kernels.Runtime;
@@ -27,7 +26,7 @@ internal sealed class BenchContext : IDisposable
         Registry = new KernelRegistry(Device.Accelerator, "bench");
         Ssd = new SsdPrefill(Registry);
         Tuner = new Autotuner(Registry, options: settings.Tuner);
-        Timer = KernelTimer.For(Device.Accelerator);
+        Timer = DeviceTimer.For(Device.Accelerator);
     }
 
     /// <summary>The settings.</summary>
@@ -58,7 +57,7 @@ internal sealed class BenchContext : IDisposable
     public Autotuner Tuner { get; }
 
     /// <summary>How kernel runs are timed.</summary>
-    public KernelTimer Timer { get; }
+    public DeviceTimer Timer { get; }
 
     /// <summary>Starts a result line for a bench kind on this device.</summary>
     public BenchLine Line(string bench) => new(bench, DeviceName);
@@ -74,11 +73,7 @@ internal sealed class BenchContext : IDisposable
         var stream = Stream;
         entry = Tuner.Tune(SsdPrefillTunable.For(
             shape, options, Device.IsCuda, Device.Accelerator.MaxNumThreadsPerGroup,
-            config =>
-            {
-                run.Enqueue(stream, config);
-                stream.Synchronize();
-            }));
+            stream, config => run.Enqueue(stream, config)));
         ssdTuned[key] = entry;
         return entry;
     }

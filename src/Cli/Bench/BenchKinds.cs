@@ -6,6 +6,9 @@ internal static class BenchKinds
     /// <summary>The SSD prefill at model sizes: time, GB/s, TFLOP/s, tuned against default config.</summary>
     public const string SsdPrefill = "ssd-prefill";
 
+    /// <summary>The SSD prefill's time per stage (setup and each kernel), for the tuned, the default and every candidate config.</summary>
+    public const string SsdStages = "ssd-stages";
+
     /// <summary>The decode state update at several batch sizes: time and GB/s.</summary>
     public const string Decode = "decode";
 
@@ -19,7 +22,7 @@ internal static class BenchKinds
     public const string Environment = "env";
 
     /// <summary>Every benchmark, in the order they run.</summary>
-    public static IReadOnlyList<string> All { get; } = [SsdPrefill, Decode, Startup, TuningQuality];
+    public static IReadOnlyList<string> All { get; } = [SsdPrefill, SsdStages, Decode, Startup, TuningQuality];
 
     /// <summary>
     /// Parses <c>--only</c>: a comma-separated list of names (any order, duplicates ignored);

@@ -69,6 +69,7 @@ internal static class BenchRunner
         switch (kind)
         {
             case BenchKinds.SsdPrefill: new SsdPrefillBench(context).Run(); break;
+            case BenchKinds.SsdStages: new SsdStagesBench(context).Run(); break;
             case BenchKinds.Decode: new DecodeBench(context).Run(); break;
             case BenchKinds.Startup: new StartupBench(context).Run(); break;
             case BenchKinds.TuningQuality: new TuningQualityBench(context).Run(); break;

@@ -47,6 +47,9 @@ internal sealed record BenchSettings
     /// <summary>The sequence lengths of the SSD prefill.</summary>
     public required IReadOnlyList<int> SsdLengths { get; init; }
 
+    /// <summary>The sequence lengths at which <c>ssd-stages</c> times each stage.</summary>
+    public required IReadOnlyList<int> SsdStageLengths { get; init; }
+
     /// <summary>The length at which each SSD key is tuned and checked against the float64 reference.</summary>
     public required int SsdCheckLength { get; init; }
 
@@ -103,13 +106,15 @@ internal sealed record BenchSettings
                 OutFile = outFile, Model = model,
                 SsdShapes = [new(4, 8, 2, 8)],
                 SsdLengths = [64],
+                SsdStageLengths = [64],
                 SsdCheckLength = 64,
                 DecodeShape = new StateUpdateShape(4, 8, 2, 8),
                 DecodeBatches = [1, 4],
                 RequestLengths = [12, 3, 30, 7, 20],
                 RequestNewTokens = 2,
-                // One timed run per candidate, compile included: the choice means little, the path is the same.
-                Tuner = new TunerOptions(0, 1, TimeSpan.FromSeconds(10)),
+                // One timed run per candidate, compile included, and one re-measure round of the best two:
+                // the choice means little, the path is the same.
+                Tuner = new TunerOptions(0, 1, TimeSpan.FromSeconds(10), Finalists: 2, RemeasureRounds: 1),
             }
             : new BenchSettings
             {
@@ -117,6 +122,7 @@ internal sealed record BenchSettings
                 OutFile = outFile, Model = model,
                 SsdShapes = [new(80, 64, 1, 128), new(64, 64, 8, 128)],
                 SsdLengths = [512, 2048, 8192],
+                SsdStageLengths = [2048, 8192],
                 SsdCheckLength = 2048,
                 DecodeShape = new StateUpdateShape(80, 64, 1, 128),
                 DecodeBatches = [1, 16, 64, 256],

@@ -28,7 +28,7 @@ internal sealed class TuningQualityBench(BenchContext context)
     private void RunModel(string model)
     {
         var settings = context.Settings;
-        using var timer = new SweepingTimer(new StopwatchTimer(), settings.SweepRuns);
+        using var timer = new SweepingTimer(new DeviceCandidateTimer(), settings.SweepRuns);
         using var runtime = Mamba2Runtime.Load(model, settings.Device, settings.Tuner, timer);
         timer.Follow(runtime.Registry.Name);
         runtime.Warmup();
@@ -37,8 +37,8 @@ internal sealed class TuningQualityBench(BenchContext context)
         {
             var entry = tuned.FirstOrDefault(e => e.Kernel == kernel && e.Key == key)
                 ?? throw new InvalidOperationException($"The warmup of {model} did not tune {kernel} [{key}], which its plan lists.");
-            var sweep = timer.Sweep(kernel, key).ToDictionary(kv => kv.Key, kv => kv.Value * 1000);
-            Emit(context.Line(BenchKinds.TuningQuality).Add("source", "model").Add("model", model), entry, sweep, "wall");
+            var sweep = timer.SweepOf(kernel, key).ToDictionary(kv => kv.Key, kv => kv.Value * 1000);
+            Emit(context.Line(BenchKinds.TuningQuality).Add("source", "model").Add("model", model), entry, sweep, timer.TimerOf(kernel, key));
         }
     }
 

@@ -67,7 +67,11 @@ public sealed class Linear
         Validate(input, rows, inFeatures, inputStride, weight, outFeatures, bias, output, outputStride);
         if (rows == 0) return;
         var hasBias = bias.Length > 0;
-        config ??= LinearConfig.Parse(tuner.Resolve(new Tunable(this, inFeatures, outFeatures, weight, bias)));
+        if (config is null)
+        {
+            using var tunable = new Tunable(this, inFeatures, outFeatures, weight, bias);
+            config = LinearConfig.Parse(tuner.Resolve(tunable));
+        }
         Launch(config, new GemmArgs
         {
             A = input, W = weight, Bias = hasBias ? bias : output.SubView(0, 1), C = output,
@@ -112,9 +116,16 @@ public sealed class Linear
             throw new ArgumentException($"Output view of {output.Length} elements is too small for {rows} rows of {outFeatures} with stride {outputStride}.", nameof(output));
     }
 
-    /// <summary>Tunes the GEMM of one layer shape on scratch input of a representative row count.</summary>
-    private sealed class Tunable(Linear owner, int inFeatures, int outFeatures, ArrayView<float> weight, ArrayView<float> bias) : ITunable
+    /// <summary>
+    /// Tunes the GEMM of one layer shape on scratch input of a representative row count, allocated
+    /// on first use and kept for every run of the tuning (so runs can be enqueued without waiting).
+    /// </summary>
+    private sealed class Tunable(Linear owner, int inFeatures, int outFeatures, ArrayView<float> weight, ArrayView<float> bias)
+        : ITunable, IDisposable
     {
+        private MemoryBuffer1D<float, Stride1D.Dense>? input;
+        private MemoryBuffer1D<float, Stride1D.Dense>? output;
+
         public string KernelId => Linear.KernelId;
 
         public string Key => Linear.Key(inFeatures, outFeatures, bias.Length > 0);
@@ -123,6 +134,10 @@ public sealed class Linear
 
         public IReadOnlyList<string> Candidates { get; } =
             LinearConfig.Candidates(owner.IsCuda).Select(c => c.ToString()).ToArray();
+
+        public AcceleratorStream Stream => owner.Accelerator.DefaultStream;
+
+        private int Rows => owner.IsCuda ? 256 : 16;
 
         public bool CanRun(string config, out string reason)
         {
@@ -138,17 +153,35 @@ public sealed class Linear
 
         public void Run(string config)
         {
-            var rows = owner.IsCuda ? 256 : 16;
+            Enqueue(config);
+            Stream.Synchronize();
+        }
+
+        public void Enqueue(string config)
+        {
             var accelerator = owner.Accelerator;
-            using var input = accelerator.Allocate1D<float>((long)rows * inFeatures);
-            using var output = accelerator.Allocate1D<float>((long)rows * outFeatures);
-            input.MemSetToZero();
+            if (input is null || output is null)
+            {
+                input = accelerator.Allocate1D<float>((long)Rows * inFeatures);
+                output = accelerator.Allocate1D<float>((long)Rows * outFeatures);
+                input.MemSetToZero(Stream);
+            }
             owner.Launch(LinearConfig.Parse(config), new GemmArgs
             {
                 A = input.View, W = weight, Bias = bias.Length > 0 ? bias : output.View.SubView(0, 1), C = output.View,
-                M = rows, N = outFeatures, K = inFeatures, Lda = inFeatures, Ldc = outFeatures,
+                M = Rows, N = outFeatures, K = inFeatures, Lda = inFeatures, Ldc = outFeatures,
             }, bias.Length > 0);
-            accelerator.Synchronize();
+        }
+
+        /// <summary>Waits for the runs still enqueued, then frees the scratch buffers.</summary>
+        public void Dispose()
+        {
+            if (input is null && output is null) return;
+            Stream.Synchronize();
+            input?.Dispose();
+            output?.Dispose();
+            input = null;
+            output = null;
         }
     }
 }

@@ -148,11 +148,7 @@ public sealed partial class Mamba2Runtime
     private SsdPrefillConfig ResolveSsd(AcceleratorStream stream, SsdShape shape, SsdOptions options, SsdPrefillArgs<float, float> args) =>
         SsdPrefillConfig.Parse(Tuner.Resolve(SsdPrefillTunable.For(
             shape, options, Device.IsCuda, Device.Accelerator.MaxNumThreadsPerGroup,
-            config =>
-            {
-                ssd.Run(stream, shape, options, config, args);
-                stream.Synchronize();
-            })));
+            stream, config => ssd.Run(stream, shape, options, config, args))));
 
     internal static SsdShape SsdShapeOf(Mamba2Config c) => new(c.NumHeads, c.HeadDim, c.NGroups, c.StateSize);
 

@@ -36,6 +36,14 @@ public sealed partial class SsdPrefill : IDisposable
     /// <summary>The accelerator the kernels run on.</summary>
     public Accelerator Accelerator => Registry.Accelerator;
 
+    /// <summary>
+    /// Profiling hook, null (no cost) unless a per-stage profiler sets it: called on the launching
+    /// thread right after each stage of a run is enqueued, with its id: <c>ssd.setup</c> (workspace
+    /// and chunk table), then each kernel's id in launch order. Set it only while no other run uses
+    /// this instance.
+    /// </summary>
+    public Action<string>? StageLaunched { get; set; }
+
     /// <summary>Whether the accelerator is a CUDA device (picks <see cref="SsdPrefillConfig.Default"/>).</summary>
     public bool IsCuda => Accelerator.AcceleratorType == AcceleratorType.Cuda;
 
@@ -166,6 +174,7 @@ public sealed partial class SsdPrefill : IDisposable
         var chunkStates = workspace.ChunkStates(stream, (long)chunks * shape.StatePerSequence);
         var passed = workspace.PassedStates<TState>(stream, (long)chunks * shape.StatePerSequence);
         var cb = workspace.CB(stream, (long)chunks * shape.Groups * q * q);
+        StageLaunched?.Invoke("ssd.setup");
 
         kernels.Cumsum(
             stream,
@@ -176,6 +185,7 @@ public sealed partial class SsdPrefill : IDisposable
                 ChunkStart = start, ChunkLength = length, DtOut = dt, DACumsum = dA,
                 Heads = heads, Chunks = chunks, DtMin = options.DtMin, DtMax = options.DtMax,
             });
+        StageLaunched?.Invoke(SsdCumsumKernel.Id);
 
         int tilesP = Tiles(p, config.StateTileP), tilesN = Tiles(n, config.StateTileN);
         kernels.ChunkState(
@@ -187,6 +197,7 @@ public sealed partial class SsdPrefill : IDisposable
                 ChunkStart = start, ChunkLength = length, DtOut = dt, DACumsum = dA, ChunkStates = chunkStates,
                 Heads = heads, HeadDim = p, StateSize = n, HeadsPerGroup = shape.HeadsPerGroup, Chunks = chunks, TilesN = tilesN,
             });
+        StageLaunched?.Invoke(SsdChunkStateKernel.Id);
 
         kernels.StatePassing(
             stream,
@@ -198,6 +209,7 @@ public sealed partial class SsdPrefill : IDisposable
                 PassedStates = passed, FinalStates = args.FinalStates,
                 Heads = heads, StatePerHead = shape.StatePerHead, Chunks = chunks,
             });
+        StageLaunched?.Invoke(SsdStatePassingKernel.Id);
 
         int tilesI = Tiles(q, config.BmmTileI), tilesJ = Tiles(q, config.BmmTileJ);
         kernels.Bmm(
@@ -209,6 +221,7 @@ public sealed partial class SsdPrefill : IDisposable
                 ChunkStart = start, ChunkLength = length, CB = cb,
                 Groups = shape.Groups, StateSize = n, TilesJ = tilesJ,
             });
+        StageLaunched?.Invoke(SsdBmmKernel.Id);
 
         int tilesRows = Tiles(q, config.ScanTileRows), tilesScanP = Tiles(p, config.ScanTileP);
         kernels.ChunkScan(
@@ -224,6 +237,7 @@ public sealed partial class SsdPrefill : IDisposable
                 Heads = heads, HeadDim = p, StateSize = n, Groups = shape.Groups, HeadsPerGroup = shape.HeadsPerGroup,
                 Chunks = chunks, TilesP = tilesScanP,
             });
+        StageLaunched?.Invoke(SsdChunkScanKernel.Id);
         lastRun = new LastRun(table, dt, dA, chunkStates, cb, passed.Cast<byte>());
     }
 

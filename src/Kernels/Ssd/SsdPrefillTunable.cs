@@ -1,3 +1,4 @@
+using ILGPU.Runtime;
 using WarmGate.Kernels.Tuning;
 
 namespace WarmGate.Kernels.Ssd;
@@ -20,15 +21,44 @@ public static class SsdPrefillTunable
 
     /// <summary>
     /// A tunable for one key whose runs call <paramref name="run"/> (which must enqueue the prefill
-    /// with the given config on representative data and wait for it).
+    /// with the given config on representative data and wait for it). The tuner times these
+    /// synchronous runs by wall clock; prefer the overload with a stream.
     /// </summary>
     public static ITunable For(SsdShape shape, SsdOptions options, bool cuda, int maxThreadsPerGroup, Action<SsdPrefillConfig> run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return new DelegateTunable(
+        return Create(shape, options, cuda, maxThreadsPerGroup, text => run(SsdPrefillConfig.Parse(text)), null, null);
+    }
+
+    /// <summary>
+    /// A tunable for one key whose runs call <paramref name="enqueue"/>, which must enqueue the
+    /// prefill with the given config on representative data on <paramref name="stream"/> without
+    /// waiting (the data must stay valid until the stream is synchronised). The tuner then measures
+    /// device time on a CUDA device; a synchronous run is the enqueue followed by a stream synchronise.
+    /// </summary>
+    public static ITunable For(
+        SsdShape shape, SsdOptions options, bool cuda, int maxThreadsPerGroup,
+        AcceleratorStream stream, Action<SsdPrefillConfig> enqueue)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(enqueue);
+        return Create(
+            shape, options, cuda, maxThreadsPerGroup,
+            text =>
+            {
+                enqueue(SsdPrefillConfig.Parse(text));
+                stream.Synchronize();
+            },
+            stream,
+            text => enqueue(SsdPrefillConfig.Parse(text)));
+    }
+
+    private static DelegateTunable Create(
+        SsdShape shape, SsdOptions options, bool cuda, int maxThreadsPerGroup,
+        Action<string> run, AcceleratorStream? stream, Action<string>? enqueue) =>
+        new(
             KernelId, SsdKey.Of(shape, options), VersionHash,
             SsdPrefillConfig.Candidates(cuda).Select(c => c.ToString()).ToArray(),
             text => SsdPrefillConfig.Parse(text).Fits(maxThreadsPerGroup) ? null : $"needs more than {maxThreadsPerGroup} threads a group",
-            text => run(SsdPrefillConfig.Parse(text)));
-    }
+            run, stream, enqueue);
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using WarmGate.Kernels.Runtime;
 
 namespace WarmGate.Kernels.Tuning;
@@ -11,10 +10,11 @@ namespace WarmGate.Kernels.Tuning;
 /// that cannot be used is a <see cref="KernelEventKind.TableEntryRejected"/> event, never silence.
 /// Thread-safe: concurrent requests for the same new key tune it once.
 /// </summary>
-public sealed class Autotuner
+public sealed partial class Autotuner
 {
     private readonly KernelRegistry registry;
     private readonly ICandidateTimer timer;
+    private readonly TimeProvider clock;
     private readonly ConcurrentDictionary<(string Kernel, string Key), string> chosen = new();
     private readonly ConcurrentDictionary<(string Kernel, string Key), object> keyLocks = new();
     private readonly ConcurrentQueue<TuningEntry> tuned = new();
@@ -22,13 +22,18 @@ public sealed class Autotuner
 
     /// <summary>Creates an autotuner that compiles through <paramref name="registry"/>.</summary>
     /// <param name="registry">The registry (its phase stamps every event).</param>
-    /// <param name="timer">How candidates are measured; <see cref="StopwatchTimer"/> by default.</param>
-    /// <param name="options">Warm-ups, repetitions and budget; by device kind when null.</param>
-    public Autotuner(KernelRegistry registry, ICandidateTimer? timer = null, TunerOptions? options = null)
+    /// <param name="timer">
+    /// How candidates are measured; by default <see cref="DeviceCandidateTimer"/> (device time
+    /// for tunables with a stream on a CUDA device, else wall time of synchronous runs).
+    /// </param>
+    /// <param name="options">Warm-ups, repetitions, budget and re-measure; by device kind when null.</param>
+    /// <param name="clock">The clock the budget is checked against; the system clock by default (tests pass a fake).</param>
+    public Autotuner(KernelRegistry registry, ICandidateTimer? timer = null, TunerOptions? options = null, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         this.registry = registry;
-        this.timer = timer ?? new StopwatchTimer();
+        this.timer = timer ?? new DeviceCandidateTimer();
+        this.clock = clock ?? TimeProvider.System;
         Options = options ?? (registry.Device.Backend == "Cuda" ? TunerOptions.Gpu : TunerOptions.Cpu);
     }
 
@@ -90,19 +95,26 @@ public sealed class Autotuner
         return null;
     }
 
-    /// <summary>Measures every candidate of <paramref name="op"/> now and returns the choice (not cached).</summary>
+    /// <summary>
+    /// Measures every candidate of <paramref name="op"/> now and returns the choice (not cached):
+    /// a first pass times each candidate (warm-ups, then the median of the repetitions); then the
+    /// fastest <see cref="TunerOptions.Finalists"/> are re-measured in interleaved rounds and the
+    /// lowest median wins (<see cref="TunerOptions.RemeasureRounds"/>). Ties go to the candidate
+    /// declared first; once <see cref="TunerOptions.BudgetPerKey"/> is spent, no further candidate
+    /// or round starts.
+    /// </summary>
     /// <exception cref="TuningException">Every candidate was pruned or failed.</exception>
     public TuningEntry Tune(ITunable op)
     {
         ArgumentNullException.ThrowIfNull(op);
-        var watch = Stopwatch.StartNew();
+        var started = clock.GetTimestamp();
+        Func<bool> budgetSpent = () => clock.GetElapsedTime(started) > Options.BudgetPerKey;
         Publish(KernelEventKind.TuneStarted, op, string.Empty, TimeSpan.Zero, $"{op.Candidates.Count} candidates", []);
         var timings = new List<CandidateTiming>(op.Candidates.Count);
-        string? best = null;
-        var bestTime = double.PositiveInfinity;
+        var measured = new List<Measured>();
         foreach (var candidate in op.Candidates)
         {
-            if (best is not null && watch.Elapsed > Options.BudgetPerKey)
+            if (measured.Count > 0 && budgetSpent())
             {
                 timings.Add(new CandidateTiming(candidate, double.NaN, "skipped: tuning budget spent"));
                 continue;
@@ -115,31 +127,30 @@ public sealed class Autotuner
             double ms;
             try
             {
-                ms = timer.MedianMilliseconds(candidate, () => op.Run(candidate), Options.Warmups, Options.Repetitions);
+                ms = timer.MedianMilliseconds(CandidateRun.Of(op, candidate), Options.Warmups, Options.Repetitions);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 timings.Add(new CandidateTiming(candidate, double.NaN, $"failed: {ex.GetType().Name}: {ex.Message}"));
                 continue;
             }
+            measured.Add(new Measured(timings.Count, candidate, ms));
             timings.Add(new CandidateTiming(candidate, ms));
-            if (ms < bestTime)
-            {
-                best = candidate;
-                bestTime = ms;
-            }
         }
-        watch.Stop();
-        if (best is null)
-        {
-            var lines = string.Join(Environment.NewLine, timings.Select(t => $"  {t.Config}: {t.Note}"));
-            throw new TuningException(
-                $"Tuning {op.KernelId} for key {op.Key} failed: no candidate could run.{Environment.NewLine}{lines}");
-        }
+        if (measured.Count == 0) throw NothingRan(op, timings);
+        var (best, bestTime) = Choose(op, measured, timings, budgetSpent);
+        var elapsed = clock.GetElapsedTime(started);
         var choice = new TuningEntry(op.KernelId, op.KernelHash, op.Key, best, bestTime, timings);
         tuned.Enqueue(choice);
-        Publish(KernelEventKind.Tuned, op, best, watch.Elapsed, $"{bestTime:F3} ms", timings);
+        Publish(KernelEventKind.Tuned, op, best, elapsed, $"{bestTime:F3} ms", timings);
         return choice;
+    }
+
+    private static TuningException NothingRan(ITunable op, IEnumerable<CandidateTiming> timings)
+    {
+        var lines = string.Join(Environment.NewLine, timings.Select(t => $"  {t.Config}: {t.Note}"));
+        return new TuningException(
+            $"Tuning {op.KernelId} for key {op.Key} failed: no candidate could run.{Environment.NewLine}{lines}");
     }
 
     private void Publish(

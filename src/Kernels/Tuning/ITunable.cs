@@ -1,3 +1,5 @@
+using ILGPU.Runtime;
+
 namespace WarmGate.Kernels.Tuning;
 
 /// <summary>
@@ -21,6 +23,12 @@ public interface ITunable
     IReadOnlyList<string> Candidates { get; }
 
     /// <summary>
+    /// The stream <see cref="Enqueue"/> launches on, or null (the default) when the tunable can
+    /// only run synchronously. With a stream the tuner measures device time (CUDA events).
+    /// </summary>
+    AcceleratorStream? Stream => null;
+
+    /// <summary>
     /// Whether the device can run <paramref name="config"/> (shared memory, group size,
     /// registers); when not, <paramref name="reason"/> says why and the candidate is pruned.
     /// </summary>
@@ -28,4 +36,13 @@ public interface ITunable
 
     /// <summary>Runs the kernel once with <paramref name="config"/> on representative data and waits for it.</summary>
     void Run(string config);
+
+    /// <summary>
+    /// Enqueues one run with <paramref name="config"/> on <see cref="Stream"/> without waiting.
+    /// Called only when <see cref="Stream"/> is not null; the data must stay valid until the
+    /// stream is synchronised.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The tunable has no stream (the default).</exception>
+    void Enqueue(string config) =>
+        throw new NotSupportedException($"{KernelId} [{Key}] has no stream to enqueue on; the tuner must call Run.");
 }

@@ -4,14 +4,20 @@ namespace WarmGate.Kernels.Tuning;
 /// <param name="Warmups">Untimed runs of each candidate before timing (the first also compiles it).</param>
 /// <param name="Repetitions">Timed runs of each candidate; the median counts.</param>
 /// <param name="BudgetPerKey">
-/// Time budget for one key: once spent, the remaining candidates are skipped (noted as such);
-/// the first candidate is always measured.
+/// Time budget for one key: once spent, the remaining candidates are skipped (noted as such) and
+/// no further re-measuring round starts; the first candidate is always measured.
 /// </param>
-public sealed record TunerOptions(int Warmups, int Repetitions, TimeSpan BudgetPerKey)
+/// <param name="Finalists">How many of the first pass's fastest candidates are re-measured.</param>
+/// <param name="RemeasureRounds">
+/// Rounds of the re-measure: each round times one run of every finalist in declaration order
+/// (A, B, C, A, B, C, ...), and the finalist with the lowest median wins. 0 turns it off: the
+/// first pass decides.
+/// </param>
+public sealed record TunerOptions(int Warmups, int Repetitions, TimeSpan BudgetPerKey, int Finalists = 3, int RemeasureRounds = 0)
 {
-    /// <summary>Defaults for a GPU: 3 warm-ups, 25 timed runs, 60 s a key.</summary>
-    public static TunerOptions Gpu { get; } = new(3, 25, TimeSpan.FromSeconds(60));
+    /// <summary>Defaults for a GPU: 3 warm-ups, 25 timed runs, 60 s a key, then 25 interleaved rounds of the best 3.</summary>
+    public static TunerOptions Gpu { get; } = new(3, 25, TimeSpan.FromSeconds(60), Finalists: 3, RemeasureRounds: 25);
 
-    /// <summary>Defaults for the CPU accelerator: 1 warm-up, 3 timed runs, 20 s a key.</summary>
+    /// <summary>Defaults for the CPU accelerator: 1 warm-up, 3 timed runs, 20 s a key, no re-measure (the emulator's times mean little).</summary>
     public static TunerOptions Cpu { get; } = new(1, 3, TimeSpan.FromSeconds(20));
 }

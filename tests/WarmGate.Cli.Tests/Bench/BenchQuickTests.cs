@@ -30,7 +30,7 @@ public sealed class BenchQuickTests(QuickBenchRun run) : IClassFixture<QuickBenc
         run.Lines[0].GetProperty("bench").GetString().Should().Be("env");
         run.Lines[0].GetProperty("quick").GetBoolean().Should().BeTrue();
         run.Lines.Select(l => l.GetProperty("bench").GetString()).Distinct()
-            .Should().BeEquivalentTo("env", "ssd-prefill", "decode", "startup", "tuning-quality");
+            .Should().BeEquivalentTo("env", "ssd-prefill", "ssd-stages", "decode", "startup", "tuning-quality");
         run.Lines.Should().NotContain(l => Fields(l).Contains("error"));
     }
 
@@ -66,6 +66,40 @@ public sealed class BenchQuickTests(QuickBenchRun run) : IClassFixture<QuickBenc
             line.GetProperty("median_us").GetDouble().Should().BeGreaterThan(0);
             line.GetProperty("p10_us").GetDouble().Should().BeLessThanOrEqualTo(line.GetProperty("p90_us").GetDouble());
             line.TryGetProperty("refused", out _).Should().BeFalse();
+        }
+    }
+
+    [Fact]
+    public void Ssd_stages_reports_every_stage_of_every_fitting_candidate_with_the_tuned_and_default_marked()
+    {
+        var lines = run.Of("ssd-stages");
+        string[] stems = ["setup", "cumsum", "chunk_state", "state_passing", "bmm", "chunk_scan"];
+        foreach (var dtype in new[] { "f16", "f32" })
+        {
+            var ofDtype = lines.Where(l => l.GetProperty("dtype").GetString() == dtype).ToArray();
+            ofDtype.Should().HaveCount(4, "the quick set has one length and the CPU accelerator fits all 4 candidates");
+            ofDtype.Select(l => l.GetProperty("config").GetString()).Should().OnlyHaveUniqueItems();
+            ofDtype.Count(l => l.GetProperty("tuned").GetBoolean()).Should().Be(1);
+            ofDtype.Count(l => l.GetProperty("default").GetBoolean()).Should().Be(1);
+            ofDtype[0].GetProperty("tuned").GetBoolean().Should().BeTrue("the tuned config is profiled first");
+            var prefill = run.Of("ssd-prefill").Single(l => l.GetProperty("dtype").GetString() == dtype);
+            ofDtype[0].GetProperty("config").GetString().Should().Be(prefill.GetProperty("config").GetString());
+        }
+        foreach (var line in lines)
+        {
+            line.GetProperty("L").GetInt32().Should().Be(64);
+            line.GetProperty("timer").GetString().Should().Be("wall");
+            line.GetProperty("stages").GetString().Should().Be(string.Join(",", stems));
+            Fields(line).Should().Contain(["median_us", "p10_us", "p90_us", "runs", "config", "H", "P", "G", "N"]);
+            var shares = 0.0;
+            foreach (var stem in stems)
+            {
+                line.GetProperty(stem + "_median_us").GetDouble().Should().BeGreaterThanOrEqualTo(0);
+                line.GetProperty(stem + "_p10_us").GetDouble().Should().BeLessThanOrEqualTo(line.GetProperty(stem + "_p90_us").GetDouble());
+                shares += line.GetProperty(stem + "_share").GetDouble();
+            }
+            shares.Should().BeApproximately(1, 1e-4, "the shares are written rounded");
+            line.GetProperty("median_us").GetDouble().Should().BeGreaterThan(0);
         }
     }
 
