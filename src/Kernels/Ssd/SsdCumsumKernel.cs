@@ -32,7 +32,8 @@ internal struct SsdCumsumParams<T>
 /// head take positions <c>l = j·LH + lane</c> for <c>j = 0 .. Q/LH − 1</c> (consecutive lanes,
 /// consecutive positions: the stores are coalesced), scan each row of LH values (warp shuffles
 /// when a head's lanes lie in one warp of a group of whole warps, else shared memory) and carry
-/// the row total into the next row. The dt of row j + 1 is loaded before row j is scanned.
+/// the row total into the next row; positions past the chunk's end repeat the value at its last
+/// real token (as the serial sum of zeros did). The dt of row j + 1 is loaded before row j is scanned.
 /// Grid (chunks, ⌈H/(CH/LH)⌉).
 /// </summary>
 internal static class SsdCumsumKernel
@@ -90,6 +91,10 @@ internal static class SsdCumsumKernel
                 dt = default(TLimits).Value ? MathF.Min(MathF.Max(u, p.DtMin), p.DtMax) : MathF.Max(u, 0f);
             }
 
+            // The row's last real position: its sum is the row total, and positions past the chunk's
+            // end repeat it, so index Q − 1 holds exactly the value at the last real token.
+            var lastReal = Math.Min(length - 1 - (j * lanes), lanes - 1);
+            var source = Math.Max(lastReal, 0);
             float sum, total;
             if (shuffle)
             {
@@ -99,7 +104,7 @@ internal static class SsdCumsumKernel
                     var up = Warp.ShuffleUp(sum, d);
                     if (lane >= d) sum += up;
                 }
-                total = Warp.Shuffle(sum, Warp.LaneIdx - lane + lanes - 1);
+                total = Warp.Shuffle(sum, Warp.LaneIdx - lane + source);
             }
             else
             {
@@ -114,14 +119,15 @@ internal static class SsdCumsumKernel
                     scan[tid] = sum;
                     Group.Barrier();
                 }
-                total = scan[tid - lane + lanes - 1];
+                total = scan[tid - lane + source];
                 Group.Barrier();   // the next row overwrites scan
             }
 
+            if (lastReal < 0) total = 0f;
             if (active)
             {
                 p.DtOut[outBase + l] = dt;
-                p.DACumsum[outBase + l] = carry + sum;
+                p.DACumsum[outBase + l] = carry + (l < length ? sum : total);
             }
             carry += total;
             raw = next;
