@@ -1,3 +1,4 @@
+using System.Globalization;
 using ILGPU;
 using ILGPU.Runtime;
 using WarmGate.Cli.Bench.Timing;
@@ -9,7 +10,8 @@ namespace WarmGate.Cli.Bench;
 /// <summary>
 /// <c>decode</c>: the state update (selective_state_update) at each batch size, fp32 input and
 /// state. Every candidate config is checked against the float64 reference and timed; the line
-/// reports the default config (what the model runs) and the fastest candidate beside it.
+/// reports the default config (what the model runs), the fastest candidate beside it, a
+/// device-to-device copy of the state as the bandwidth yardstick, and every candidate's median.
 /// </summary>
 internal sealed class DecodeBench(BenchContext context)
 {
@@ -65,6 +67,13 @@ internal sealed class DecodeBench(BenchContext context)
             results.Add((config, verdict, timing));
         }
 
+        // The bandwidth the state update competes with: a device-to-device copy of the same state
+        // (it reads and writes the bytes the update reads and writes, less x, B, C and y).
+        using var copy = accelerator.Allocate1D<float>(state.Length);
+        var copyStats = TimingStats.Of(context.Timer.Measure(
+            stream, () => state.View.CopyTo(stream, copy.View), context.Settings.Warmups, context.Settings.Runs));
+        var copyBytes = 2L * state.LengthInBytes;
+
         var bytes = Costs.DecodeBytes(shape, problem.Options, batch);
         var flops = Costs.DecodeFlops(shape, batch);
         var line = context.Line(BenchKinds.Decode)
@@ -95,7 +104,14 @@ internal sealed class DecodeBench(BenchContext context)
                 .Add("best_median_us", best.Stats.MedianUs)
                 .Add("best_gbps", Costs.GigabytesPerSecond(bytes, best.Stats.MedianUs));
         }
+        var copyGbps = Costs.GigabytesPerSecond(copyBytes, copyStats.MedianUs);
+        line.Add("copy_median_us", copyStats.MedianUs).Add("copy_gbps", copyGbps);
+        if (best.Stats is not null)
+            line.Add("best_of_copy", Costs.GigabytesPerSecond(bytes, best.Stats.MedianUs) / copyGbps);
         line.Add("candidates", results.Count);
+        // Every timed candidate, fastest first, so one run compares all the variants.
+        line.Add("sweep", string.Join("; ", results.Where(r => r.Stats is not null).OrderBy(r => r.Stats!.MedianUs)
+            .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Config} {r.Stats!.MedianUs:F1}us"))));
         if (refused.Count > 0)
             line.Add("refused_configs", string.Join("; ", refused.Select(r => $"{r.Config}: {r.Verdict.Reason}")));
 
@@ -103,6 +119,6 @@ internal sealed class DecodeBench(BenchContext context)
         else context.Sink.Write(line);
         context.Progress(main.Stats is null
             ? $"decode batch {batch}: REFUSED: {main.Verdict.Reason}"
-            : $"decode batch {batch}: {main.Stats.MedianUs:G4} us ({line["gbps"]:G3} GB/s), best {best.Config} {best.Stats?.MedianUs:G4} us");
+            : $"decode batch {batch}: {main.Stats.MedianUs:G4} us ({line["gbps"]:G3} GB/s), best {best.Config} {best.Stats?.MedianUs:G4} us, copy {copyStats.MedianUs:G4} us");
     }
 }
