@@ -49,11 +49,23 @@ internal sealed class DecodeBench(BenchContext context)
         };
 
         var results = new List<(StateUpdateConfig Config, GateVerdict Verdict, TimingStats? Stats)>();
+        var failed = new List<string>();
         foreach (var config in op.Candidates.Where(cfg => cfg.GroupSize <= accelerator.MaxNumThreadsPerGroup))
         {
             state.View.CopyFromCPU(stream, problem.State);
-            op.Run(shape, problem.Options, views, slots, config, stream);
-            stream.Synchronize();
+            try
+            {
+                op.Run(shape, problem.Options, views, slots, config, stream);
+                stream.Synchronize();
+            }
+            catch (Exception e) when (config != op.DefaultConfig && e is not OutOfMemoryException)
+            {
+                // A candidate the device refuses (say, PTX its JIT rejects) is reported, not fatal:
+                // the sweep goes on with the others. The default config's failure still ends the bench.
+                failed.Add($"{config}: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
+                context.Progress($"decode batch {batch}: candidate {config} failed: {e.Message.ReplaceLineEndings(" ")}");
+                continue;
+            }
             var verdict = CorrectnessGate.Check(tolerance,
                 ("state", state.GetAsArray1D(stream), refState), ("y", y.GetAsArray1D(stream), refY));
             TimingStats? timing = null;
@@ -112,10 +124,12 @@ internal sealed class DecodeBench(BenchContext context)
         // Every timed candidate, fastest first, so one run compares all the variants.
         line.Add("sweep", string.Join("; ", results.Where(r => r.Stats is not null).OrderBy(r => r.Stats!.MedianUs)
             .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Config} {r.Stats!.MedianUs:F1}us"))));
+        if (failed.Count > 0)
+            line.Add("failed_configs", string.Join("; ", failed));
         if (refused.Count > 0)
             line.Add("refused_configs", string.Join("; ", refused.Select(r => $"{r.Config}: {r.Verdict.Reason}")));
 
-        if (refused.Count > 0) context.Sink.WriteRefused(line);
+        if (refused.Count > 0 || failed.Count > 0) context.Sink.WriteRefused(line);
         else context.Sink.Write(line);
         context.Progress(main.Stats is null
             ? $"decode batch {batch}: REFUSED: {main.Verdict.Reason}"
