@@ -129,6 +129,7 @@ public sealed class SelectiveStateUpdate
             TilesPerHead = tiles,
             Items = (int)items,
             StateVectors = StartsAligned(views.State, options.State) ? 1 : 0,
+            StateAddress = config.StreamingHints && views.State.Length > 0 ? views.State.LoadEffectiveAddressAsPtr().ToInt64() : 0,
             XStride = layout.X, DtStride = layout.Dt, BStride = layout.B, CStride = layout.C,
             ZStride = layout.Z, YStride = layout.Y,
         };
@@ -276,7 +277,7 @@ internal sealed class StateUpdateMethods
         [
             TypeConstants.Storage(k.Options.Input), TypeConstants.ElementOps(k.Options.Input),
             TypeConstants.Storage(k.Options.State), TypeConstants.ElementOps(k.Options.State),
-            k.Options.State == Dtype.F32 ? typeof(F32Vectors) : typeof(F16Vectors),
+            k.Options.State != Dtype.F32 ? typeof(F16Vectors) : k.Config.StreamingHints ? typeof(F32StreamingVectors) : typeof(F32Vectors),
             TypeConstants.Flag(k.Options.D != DSkip.None), TypeConstants.Flag(k.Options.D == DSkip.PerChannel),
             TypeConstants.Flag(k.Options.Z), TypeConstants.Flag(k.Options.DtBias), TypeConstants.Flag(k.Options.DtSoftplus),
             TypeConstants.Constant(k.Config.GroupSize), TypeConstants.Constant(k.Config.RowsPerGroup),

@@ -35,6 +35,9 @@ internal struct StateUpdateArgs<TIn, TState>
     public float DtMin;
     public float DtMax;
 
+    /// <summary>The device address of <see cref="State"/>'s first element (for inline PTX with cache hints; 0 when unused).</summary>
+    public long StateAddress;
+
     /// <summary>The tiles of the batch (batch × H × tiles per head), read by the multi-tile kernel only.</summary>
     public int Items;
 
@@ -120,7 +123,7 @@ internal static class StateUpdateKernel
         var perPass = StateVectorSets.PerPass(fixedN / (4 * lanes), default(TVP).Value);
         var set = default(StateVectorSet);
         var unused = default(StateVectorSet);
-        if (vector) StateVectorSets.Load(a.State, default(TStateVec), (stateRow / 4) + lane, lanes, perPass, ref set);
+        if (vector) StateVectorSets.Load(a.State, a.StateAddress, default(TStateVec), (stateRow / 4) + lane, lanes, perPass, ref set);
 
         var dt = ProcessDt<TIn, TInOps, TState, THasBias, TSoftplus>(a, seq, h);
         var dA = DeviceMath.Exp(dt * a.A[h]);
@@ -141,7 +144,7 @@ internal static class StateUpdateKernel
             Stage<TIn, TInOps, TState, TGroup>(a, tid, n, bRow, cRow, bs, cs);
             Group.Barrier();
             acc = vector
-                ? VectorRow<TState, TStateVec, TVP, TN>(a.State, lane, lanes, rowInHead, stateRow, bs, cs, dA, dtx, 0, ref set, ref unused)
+                ? VectorRow<TState, TStateVec, TVP, TN>(a.State, a.StateAddress, lane, lanes, rowInHead, stateRow, bs, cs, dA, dtx, 0, ref set, ref unused)
                 : FixedRow<TState, TStateOps, TN>(a.State, lane, lanes, rowInHead, stateRow, bs, cs, dA, dtx);
         }
 
@@ -264,7 +267,7 @@ internal static class StateUpdateKernel
     /// is updated (the next tile's loads overlap this tile's arithmetic and stores).
     /// </summary>
     internal static float VectorRow<TState, TStateVec, TVP, TN>(
-        ArrayView<TState> state, int lane, int lanes, bool rowInHead, long stateRow,
+        ArrayView<TState> state, long address, int lane, int lanes, bool rowInHead, long stateRow,
         ArrayView<float> bs, ArrayView<float> cs, float dA, float dtx, long nextRow, ref StateVectorSet set, ref StateVectorSet next)
         where TState : unmanaged
         where TStateVec : struct, IStateVectors<TState>
@@ -283,10 +286,10 @@ internal static class StateUpdateKernel
         for (var pass = 0; pass < passes; pass++)
         {
             var v = lane + (pass * perPass * lanes);
-            if (pass > 0) StateVectorSets.Load(state, vec, row + v, lanes, perPass, ref set);
+            if (pass > 0) StateVectorSets.Load(state, address, vec, row + v, lanes, perPass, ref set);
             if (pass == passes - 1 && nextRow != 0)
-                StateVectorSets.Load(state, vec, ((nextRow - 1) / 4) + lane, lanes, perPass, ref next);
-            acc += StateVectorSets.Update(state, vec, rowInHead, row, v, lanes, perPass, ref set, b4, c4, dA, dtx);
+                StateVectorSets.Load(state, address, vec, ((nextRow - 1) / 4) + lane, lanes, perPass, ref next);
+            acc += StateVectorSets.Update(state, address, vec, rowInHead, row, v, lanes, perPass, ref set, b4, c4, dA, dtx);
         }
         return acc;
     }

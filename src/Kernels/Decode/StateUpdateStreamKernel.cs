@@ -63,7 +63,7 @@ internal static class StateUpdateStreamKernel
         {
             var rest = item % (a.Heads * a.TilesPerHead);
             var row = StateUpdateKernel.StateRow(a, slot, rest / a.TilesPerHead, ((rest % a.TilesPerHead) * rows) + rowInTile, n);
-            StateVectorSets.Load(a.State, vec, (row / 4) + lane, lanes, perPass, ref set);
+            StateVectorSets.Load(a.State, a.StateAddress, vec, (row / 4) + lane, lanes, perPass, ref set);
         }
 
         var staged = -1L;
@@ -115,7 +115,7 @@ internal static class StateUpdateStreamKernel
                     }
                     acc = vector
                         ? StateUpdateKernel.VectorRow<TState, TStateVec, TVP, TN>(
-                            a.State, lane, lanes, rowInHead, stateRow, bs, cs, dA, dtx, nextRow, ref set, ref next)
+                            a.State, a.StateAddress, lane, lanes, rowInHead, stateRow, bs, cs, dA, dtx, nextRow, ref set, ref next)
                         : StateUpdateKernel.FixedRow<TState, TStateOps, TN>(a.State, lane, lanes, rowInHead, stateRow, bs, cs, dA, dtx);
                 }
 
@@ -125,7 +125,7 @@ internal static class StateUpdateStreamKernel
             }
             else if (nextRow != 0)
             {
-                StateVectorSets.Load(a.State, vec, ((nextRow - 1) / 4) + lane, lanes, perPass, ref next);
+                StateVectorSets.Load(a.State, a.StateAddress, vec, ((nextRow - 1) / 4) + lane, lanes, perPass, ref next);
             }
 
             set = next;

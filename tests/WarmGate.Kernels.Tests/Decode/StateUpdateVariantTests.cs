@@ -69,6 +69,18 @@ public sealed class StateUpdateVariantTests(DecodeDevice device) : IClassFixture
         // 2 heads × 1 tile with IT = 4: group 0 holds two padding tiles, then two live ones.
         Run(new StateUpdateShape(2, 8, 1, 32), "GS=32,TP=8,VP=8,IT=4", [-1, 1, -1, 0], 2).ShouldMatchReference();
 
+    [Theory]
+    [InlineData(32, "GS=32,TP=8,VP=8,CS=1")]
+    [InlineData(32, "GS=32,TP=8,VP=8,IT=4,CS=1")]
+    [InlineData(16, "GS=64,TP=4,CS=1")]     // element by element: the hints do not apply
+    public void Streaming_hints_fall_back_to_plain_accesses_on_the_cpu_and_match_the_reference(int n, string config)
+    {
+        Run(new StateUpdateShape(6, 8, 3, n), config, [-1, 4, 1, -1, 0, 3, -1], 5).ShouldMatchReference();
+        // An fp16 state ignores CS: same kernel type arguments as without it.
+        Run(new StateUpdateShape(4, 8, 2, n), config, [2, -1, 0], 3, new StateUpdateOptions(Dtype.F16, Dtype.F16, Z: true))
+            .ShouldMatchReference();
+    }
+
     [Fact]
     public void The_tile_kernel_is_its_own_compilation_per_IT_and_VP()
     {
