@@ -1,3 +1,4 @@
+using System.Globalization;
 using ILGPU;
 using ILGPU.Runtime;
 using WarmGate.Cli.Bench.Timing;
@@ -9,7 +10,8 @@ namespace WarmGate.Cli.Bench;
 /// <summary>
 /// <c>decode</c>: the state update (selective_state_update) at each batch size, fp32 input and
 /// state. Every candidate config is checked against the float64 reference and timed; the line
-/// reports the default config (what the model runs) and the fastest candidate beside it.
+/// reports the default config (what the model runs), the fastest candidate beside it, a
+/// device-to-device copy of the state as the bandwidth yardstick, and every candidate's median.
 /// </summary>
 internal sealed class DecodeBench(BenchContext context)
 {
@@ -47,11 +49,23 @@ internal sealed class DecodeBench(BenchContext context)
         };
 
         var results = new List<(StateUpdateConfig Config, GateVerdict Verdict, TimingStats? Stats)>();
+        var failed = new List<string>();
         foreach (var config in op.Candidates.Where(cfg => cfg.GroupSize <= accelerator.MaxNumThreadsPerGroup))
         {
             state.View.CopyFromCPU(stream, problem.State);
-            op.Run(shape, problem.Options, views, slots, config, stream);
-            stream.Synchronize();
+            try
+            {
+                op.Run(shape, problem.Options, views, slots, config, stream);
+                stream.Synchronize();
+            }
+            catch (Exception e) when (config != op.DefaultConfig && e is not OutOfMemoryException)
+            {
+                // A candidate the device refuses (say, PTX its JIT rejects) is reported, not fatal:
+                // the sweep goes on with the others. The default config's failure still ends the bench.
+                failed.Add($"{config}: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
+                context.Progress($"decode batch {batch}: candidate {config} failed: {e.Message.ReplaceLineEndings(" ")}");
+                continue;
+            }
             var verdict = CorrectnessGate.Check(tolerance,
                 ("state", state.GetAsArray1D(stream), refState), ("y", y.GetAsArray1D(stream), refY));
             TimingStats? timing = null;
@@ -64,6 +78,13 @@ internal sealed class DecodeBench(BenchContext context)
             }
             results.Add((config, verdict, timing));
         }
+
+        // The bandwidth the state update competes with: a device-to-device copy of the same state
+        // (it reads and writes the bytes the update reads and writes, less x, B, C and y).
+        using var copy = accelerator.Allocate1D<float>(state.Length);
+        var copyStats = TimingStats.Of(context.Timer.Measure(
+            stream, () => state.View.CopyTo(stream, copy.View), context.Settings.Warmups, context.Settings.Runs));
+        var copyBytes = 2L * state.LengthInBytes;
 
         var bytes = Costs.DecodeBytes(shape, problem.Options, batch);
         var flops = Costs.DecodeFlops(shape, batch);
@@ -95,14 +116,23 @@ internal sealed class DecodeBench(BenchContext context)
                 .Add("best_median_us", best.Stats.MedianUs)
                 .Add("best_gbps", Costs.GigabytesPerSecond(bytes, best.Stats.MedianUs));
         }
+        var copyGbps = Costs.GigabytesPerSecond(copyBytes, copyStats.MedianUs);
+        line.Add("copy_median_us", copyStats.MedianUs).Add("copy_gbps", copyGbps);
+        if (best.Stats is not null)
+            line.Add("best_of_copy", Costs.GigabytesPerSecond(bytes, best.Stats.MedianUs) / copyGbps);
         line.Add("candidates", results.Count);
+        // Every timed candidate, fastest first, so one run compares all the variants.
+        line.Add("sweep", string.Join("; ", results.Where(r => r.Stats is not null).OrderBy(r => r.Stats!.MedianUs)
+            .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Config} {r.Stats!.MedianUs:F1}us"))));
+        if (failed.Count > 0)
+            line.Add("failed_configs", string.Join("; ", failed));
         if (refused.Count > 0)
             line.Add("refused_configs", string.Join("; ", refused.Select(r => $"{r.Config}: {r.Verdict.Reason}")));
 
-        if (refused.Count > 0) context.Sink.WriteRefused(line);
+        if (refused.Count > 0 || failed.Count > 0) context.Sink.WriteRefused(line);
         else context.Sink.Write(line);
         context.Progress(main.Stats is null
             ? $"decode batch {batch}: REFUSED: {main.Verdict.Reason}"
-            : $"decode batch {batch}: {main.Stats.MedianUs:G4} us ({line["gbps"]:G3} GB/s), best {best.Config} {best.Stats?.MedianUs:G4} us");
+            : $"decode batch {batch}: {main.Stats.MedianUs:G4} us ({line["gbps"]:G3} GB/s), best {best.Config} {best.Stats?.MedianUs:G4} us, copy {copyStats.MedianUs:G4} us");
     }
 }

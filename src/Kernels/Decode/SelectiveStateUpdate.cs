@@ -111,9 +111,10 @@ public sealed class SelectiveStateUpdate
         }
 
         var tiles = (shape.HeadDim + config.RowsPerGroup - 1) / config.RowsPerGroup;
-        var groups = (long)slots.Count * shape.Heads * tiles;
-        if (groups > int.MaxValue)
-            throw DecodeChecks.Error(nameof(slots), "The batch needs too many thread groups", $"<= {int.MaxValue}", $"{groups}");
+        var items = (long)slots.Count * shape.Heads * tiles;
+        if (items > int.MaxValue)
+            throw DecodeChecks.Error(nameof(slots), "The batch has too many tiles (batch × H × ⌈P/TP⌉)", $"<= {int.MaxValue}", $"{items}");
+        var groups = (items + config.ItemsPerGroup - 1) / config.ItemsPerGroup;
 
         var launcher = Launcher<TIn, TState>(shape, options, config);
         if (groups == 0) return;
@@ -126,7 +127,9 @@ public sealed class SelectiveStateUpdate
             DtMin = options.DtMin,
             DtMax = options.DtMax,
             TilesPerHead = tiles,
+            Items = (int)items,
             StateVectors = StartsAligned(views.State, options.State) ? 1 : 0,
+            StateAddress = config.StreamingHints && views.State.Length > 0 ? views.State.LoadEffectiveAddressAsPtr().ToInt64() : 0,
             XStride = layout.X, DtStride = layout.Dt, BStride = layout.B, CStride = layout.C,
             ZStride = layout.Z, YStride = layout.Y,
         };
@@ -242,23 +245,18 @@ public sealed class SelectiveStateUpdate
 }
 
 /// <summary>
-/// Closes <see cref="StateUpdateKernel.Run"/> over a specialization once: dtypes, flags, tiling and
-/// N as a type constant when <see cref="StateUpdateKernel.ConstantStateDim"/> (else <see cref="AnyStateDim"/>).
+/// Closes <see cref="StateUpdateKernel.Run"/> (one tile per group) or
+/// <see cref="StateUpdateStreamKernel.Run"/> (<see cref="StateUpdateConfig.ItemsPerGroup"/> above 1)
+/// over a specialization once: dtypes, flags, tiling and N as a type constant when
+/// <see cref="StateUpdateKernel.ConstantStateDim"/> (else <see cref="AnyStateDim"/>).
 /// </summary>
 internal sealed class StateUpdateMethods
 {
-    private readonly KernelMethodCache<(StateUpdateOptions Options, StateUpdateConfig Config, int FixedN)> cache = new(
-        KernelMethods.Definition(typeof(StateUpdateKernel), nameof(StateUpdateKernel.Run)),
-        static k =>
-        [
-            TypeConstants.Storage(k.Options.Input), TypeConstants.ElementOps(k.Options.Input),
-            TypeConstants.Storage(k.Options.State), TypeConstants.ElementOps(k.Options.State),
-            k.Options.State == Dtype.F32 ? typeof(F32Vectors) : typeof(F16Vectors),
-            TypeConstants.Flag(k.Options.D != DSkip.None), TypeConstants.Flag(k.Options.D == DSkip.PerChannel),
-            TypeConstants.Flag(k.Options.Z), TypeConstants.Flag(k.Options.DtBias), TypeConstants.Flag(k.Options.DtSoftplus),
-            TypeConstants.Constant(k.Config.GroupSize), TypeConstants.Constant(k.Config.RowsPerGroup),
-            k.FixedN > 0 ? TypeConstants.Constant(k.FixedN) : typeof(AnyStateDim),
-        ]);
+    private readonly KernelMethodCache<(StateUpdateOptions Options, StateUpdateConfig Config, int FixedN)> single = new(
+        KernelMethods.Definition(typeof(StateUpdateKernel), nameof(StateUpdateKernel.Run)), static k => TypeArguments(k, tiles: false));
+
+    private readonly KernelMethodCache<(StateUpdateOptions Options, StateUpdateConfig Config, int FixedN)> multi = new(
+        KernelMethods.Definition(typeof(StateUpdateStreamKernel), nameof(StateUpdateStreamKernel.Run)), static k => TypeArguments(k, tiles: true));
 
     /// <summary>The kernel that reads N at run time (any N).</summary>
     public MethodInfo Get((StateUpdateOptions Options, StateUpdateConfig Config) key) => Get(key.Options, key.Config, 0);
@@ -269,6 +267,24 @@ internal sealed class StateUpdateMethods
         // The dt limits are run-time arguments: options that differ only in them share a kernel.
         if (options.DtMin != float.NegativeInfinity || options.DtMax != float.PositiveInfinity)
             options = options with { DtMin = float.NegativeInfinity, DtMax = float.PositiveInfinity };
-        return cache.Get((options, config, StateUpdateKernel.ConstantStateDim(stateDim) ? stateDim : 0));
+        var key = (options, config, StateUpdateKernel.ConstantStateDim(stateDim) ? stateDim : 0);
+        return config.ItemsPerGroup > 1 ? multi.Get(key) : single.Get(key);
+    }
+
+    private static Type[] TypeArguments((StateUpdateOptions Options, StateUpdateConfig Config, int FixedN) k, bool tiles)
+    {
+        List<Type> types =
+        [
+            TypeConstants.Storage(k.Options.Input), TypeConstants.ElementOps(k.Options.Input),
+            TypeConstants.Storage(k.Options.State), TypeConstants.ElementOps(k.Options.State),
+            k.Options.State != Dtype.F32 ? typeof(F16Vectors) : k.Config.StreamingHints ? typeof(F32StreamingVectors) : typeof(F32Vectors),
+            TypeConstants.Flag(k.Options.D != DSkip.None), TypeConstants.Flag(k.Options.D == DSkip.PerChannel),
+            TypeConstants.Flag(k.Options.Z), TypeConstants.Flag(k.Options.DtBias), TypeConstants.Flag(k.Options.DtSoftplus),
+            TypeConstants.Constant(k.Config.GroupSize), TypeConstants.Constant(k.Config.RowsPerGroup),
+            TypeConstants.Constant(k.Config.VectorsPerPass),
+            k.FixedN > 0 ? TypeConstants.Constant(k.FixedN) : typeof(AnyStateDim),
+        ];
+        if (tiles) types.Add(TypeConstants.Constant(k.Config.ItemsPerGroup));
+        return [.. types];
     }
 }

@@ -178,7 +178,7 @@ public sealed partial class SsdPrefill : IDisposable
 
         kernels.Cumsum(
             stream,
-            new KernelConfig(new Index3D(chunks, Tiles(heads, config.CumsumHeads), 1), new Index3D(config.CumsumHeads, 1, 1)),
+            new KernelConfig(new Index3D(chunks, Tiles(heads, SsdCumsumKernel.HeadsPerGroup(config)), 1), new Index3D(config.CumsumHeads, 1, 1)),
             new SsdCumsumParams<T>
             {
                 Dt = args.Dt, DtStride = args.DtStride, A = args.A, DtBias = args.DtBias ?? ArrayView<float>.Empty,
@@ -201,13 +201,17 @@ public sealed partial class SsdPrefill : IDisposable
 
         kernels.StatePassing(
             stream,
-            new KernelConfig(new Index3D(table.Sequences, Tiles(shape.StatePerHead, config.PassingBlock), heads), new Index3D(config.PassingBlock, 1, 1)),
+            new KernelConfig(
+                new Index3D(table.Sequences, SsdStatePassingKernel.GroupsPerHead(shape.StatePerHead, config.PassingBlock), heads),
+                new Index3D(config.PassingBlock, 1, 1)),
             new SsdStatePassingParams<TState>
             {
                 ChunkStates = chunkStates, DACumsum = dA, FirstChunk = firstChunk,
                 InitialStates = args.InitialStates ?? ArrayView<TState>.Empty,
                 PassedStates = passed, FinalStates = args.FinalStates,
                 Heads = heads, StatePerHead = shape.StatePerHead, Chunks = chunks,
+                Vectors = SsdStatePassingKernel.CanUseVectors(
+                    shape.StatePerHead, chunkStates, passed, args.InitialStates ?? ArrayView<TState>.Empty, args.FinalStates) ? 1 : 0,
             });
         StageLaunched?.Invoke(SsdStatePassingKernel.Id);
 

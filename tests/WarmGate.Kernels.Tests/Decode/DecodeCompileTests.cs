@@ -112,7 +112,7 @@ public sealed class DecodeCompileTests : IClassFixture<DecodeDevice>, IDisposabl
         op.Prepare(shape, new StateUpdateOptions());
         op.Prepare(shape, new StateUpdateOptions());
         events.Should().ContainSingle();
-        events[0].Detail.Should().Contain("StateUpdateKernel.Run<Single,F32,Single,F32,F32Vectors,On,Off,Off,On,On,C64,C4,AnyStateDim>");
+        events[0].Detail.Should().Contain("StateUpdateKernel.Run<Single,F32,Single,F32,F32Vectors,On,Off,Off,On,On,C64,C4,C4,AnyStateDim>");
     }
 
     [Fact]

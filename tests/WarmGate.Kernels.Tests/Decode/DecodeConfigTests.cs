@@ -47,6 +47,35 @@ public sealed class DecodeConfigTests
         new StateUpdateConfig(64, 4).LanesPerRow.Should().Be(16);
     }
 
+    [Fact]
+    public void Optional_fields_are_written_only_when_set_and_read_back()
+    {
+        new StateUpdateConfig(128, 32, 8).ToString().Should().Be("GS=128,TP=32,VP=8");
+        new StateUpdateConfig(128, 32, 4, 4).ToString().Should().Be("GS=128,TP=32,IT=4");
+        new StateUpdateConfig(128, 32, 8, 4, true).ToString().Should().Be("GS=128,TP=32,VP=8,IT=4,CS=1");
+        StateUpdateConfig.Parse("GS=128,TP=32,VP=4,IT=1,CS=0").Should().Be(new StateUpdateConfig(128, 32));
+        StateUpdateConfig.Parse("cs=1, it=2, GS=64,TP=16").Should().Be(new StateUpdateConfig(64, 16, 4, 2, true));
+    }
+
+    [Theory]
+    [InlineData("GS=64,TP=4,VP=3", "vectorsPerPass")]
+    [InlineData("GS=64,TP=4,VP=16", "vectorsPerPass")]
+    [InlineData("GS=64,TP=4,IT=128", "itemsPerGroup")]
+    [InlineData("GS=64,TP=4,IT=0", "itemsPerGroup")]
+    [InlineData("GS=64,TP=4,CS=2", "streamingHints")]
+    public void Out_of_range_optional_values_are_argument_errors(string text, string param)
+    {
+        var act = () => StateUpdateConfig.Parse(text);
+        act.Should().Throw<ArgumentException>().Where(e => e.ParamName == param);
+    }
+
+    [Fact]
+    public void A_repeated_optional_field_is_a_format_error()
+    {
+        var act = () => StateUpdateConfig.Parse("GS=64,TP=4,VP=8,VP=4");
+        act.Should().Throw<FormatException>().WithMessage("*expected GS=<int>,TP=<int>,VP=<int>*");
+    }
+
     [Theory]
     [InlineData("GS=64")]
     [InlineData("GS=64,TP=4,TT=1")]

@@ -35,6 +35,34 @@ public sealed class StateUpdatePtxTests : IDisposable
     }
 
     [Fact]
+    public void Streaming_hint_candidates_store_the_fp32_state_evict_first()
+    {
+        var options = new StateUpdateOptions();
+        var hinted = StateUpdateConfig.Candidates(cuda: true).Where(c => c.StreamingHints).ToList();
+        hinted.Should().NotBeEmpty();
+        foreach (var config in hinted)
+        {
+            var code = ptx.Compile(SelectiveStateUpdate.Methods.Get(options, config, 128));
+            code.Should().Contain("st.global.cs.v4.f32", config.ToString()).And.NotContain(".local", config.ToString());
+        }
+        ptx.Compile(SelectiveStateUpdate.Methods.Get(options, StateUpdateConfig.Default(cuda: true), 128))
+            .Should().NotContain(".cs.v4", "the default config takes no hints");
+    }
+
+    [Fact]
+    public void Every_tile_walking_candidate_prefetches_the_next_tiles_state()
+    {
+        var options = new StateUpdateOptions();
+        foreach (var config in StateUpdateConfig.Candidates(cuda: true).Where(c => c.ItemsPerGroup > 1))
+        {
+            var code = ptx.Compile(SelectiveStateUpdate.Methods.Get(options, config, 128));
+            // The first tile's loads, the next tile's loads inside the update and the next tile's loads past a padding tile.
+            var loads = System.Text.RegularExpressions.Regex.Matches(code, @"ld(\.global)?\.v4\.f32").Count;
+            loads.Should().BeGreaterThanOrEqualTo(3 * Math.Min(8, 128 / (4 * config.LanesPerRow) is var v && v < config.VectorsPerPass ? v : config.VectorsPerPass), config.ToString());
+        }
+    }
+
+    [Fact]
     public void Fp16_state_vectors_are_four_halves()
     {
         var code = ptx.Compile(SelectiveStateUpdate.Methods.Get(
