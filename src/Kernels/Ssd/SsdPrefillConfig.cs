@@ -10,7 +10,7 @@ namespace WarmGate.Kernels.Ssd;
 /// tuning tables store; <see cref="Parse"/> reads it back.
 /// </summary>
 /// <param name="ChunkSize">Q, the internal chunk size (<c>Q</c>), 1 to 256.</param>
-/// <param name="CumsumHeads">Heads per group of <c>ssd.cumsum</c> (<c>CH</c>); one thread per (chunk, head).</param>
+/// <param name="CumsumHeads">Threads per group of <c>ssd.cumsum</c> (<c>CH</c>); min(CH, Q) lanes scan one head, CH / min(CH, Q) heads a group.</param>
 /// <param name="StateTileP">Head-dim rows per <c>ssd.chunk_state</c> group (<c>SP</c>).</param>
 /// <param name="StateTileN">State columns per <c>ssd.chunk_state</c> group (<c>SN</c>); each thread owns up to 8 × 8 (p, n).</param>
 /// <param name="PassingBlock">State elements per <c>ssd.state_passing</c> group (<c>PB</c>).</param>
