@@ -26,9 +26,18 @@ internal static class WarpMma
     /// <summary>Lanes of a warp.</summary>
     public const int WarpSize = 32;
 
-    /// <summary>The PTX of one product: D = A·B + C.</summary>
-    private const string Instruction =
-        "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%10,%11,%12,%13};";
+    /// <summary>
+    /// The PTX of one product D = A·B + C returning (D0, D1) as one b64 (%0); A is %1..%4, B %5..%6,
+    /// C packed as (C0, C1) in %7 and (C2, C3) in %8.
+    /// </summary>
+    private const string InstructionLow = "{ .reg .f32 wgc<4>; .reg .f32 wgd<4>; mov.b64 {wgc0, wgc1}, %7; mov.b64 {wgc2, wgc3}, %8; " +
+        "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {wgd0, wgd1, wgd2, wgd3}, {%1, %2, %3, %4}, {%5, %6}, {wgc0, wgc1, wgc2, wgc3}; " +
+        "mov.b64 %0, {wgd0, wgd1}; }";
+
+    /// <summary>The same product returning (D2, D3).</summary>
+    private const string InstructionHigh = "{ .reg .f32 wgc<4>; .reg .f32 wgd<4>; mov.b64 {wgc0, wgc1}, %7; mov.b64 {wgc2, wgc3}, %8; " +
+        "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {wgd0, wgd1, wgd2, wgd3}, {%1, %2, %3, %4}, {%5, %6}, {wgc0, wgc1, wgc2, wgc3}; " +
+        "mov.b64 %0, {wgd2, wgd3}; }";
 
     /// <summary>The calling thread's logical lane, <c>Group.IdxX &amp; 31</c>.</summary>
     public static int Lane
@@ -116,16 +125,16 @@ internal static class WarpMma
     {
         if (CudaAsm.IsSupported)
         {
-            Output<float> d0 = default, d1 = default, d2 = default, d3 = default;
-            Input<uint> a0 = a.R0, a1 = a.R1, a2 = a.R2, a3 = a.R3, b0 = b.R0, b1 = b.R1;
-            Input<float> c0 = acc.C0, c1 = acc.C1, c2 = acc.C2, c3 = acc.C3;
-            CudaAsm.EmitRef(
-                Instruction,
-                ref d0, ref d1, ref d2, ref d3, ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref c0, ref c1, ref c2, ref c3);
-            acc.C0 = d0.Value;
-            acc.C1 = d1.Value;
-            acc.C2 = d2.Value;
-            acc.C3 = d3.Value;
+            // Inputs by value stay in registers; each call returns one 64-bit pair of the four results
+            // (a ref output costs a local-memory round trip per operand), so the product runs twice.
+            var c01 = Pack64(acc.C0, acc.C1);
+            var c23 = Pack64(acc.C2, acc.C3);
+            CudaAsm.Emit(InstructionLow, out ulong d01, a.R0, a.R1, a.R2, a.R3, b.R0, b.R1, c01, c23);
+            CudaAsm.Emit(InstructionHigh, out ulong d23, a.R0, a.R1, a.R2, a.R3, b.R0, b.R1, c01, c23);
+            acc.C0 = Interop.IntAsFloat((uint)d01);
+            acc.C1 = Interop.IntAsFloat((uint)(d01 >> 32));
+            acc.C2 = Interop.IntAsFloat((uint)d23);
+            acc.C3 = Interop.IntAsFloat((uint)(d23 >> 32));
         }
         else
         {
@@ -141,6 +150,11 @@ internal static class WarpMma
             acc.C3 += Dot(a.Tile, rowG8, b.Tile, col1);
         }
     }
+
+    /// <summary>Two fp32 values as one 64-bit word, <paramref name="low"/> in the low half.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Pack64(float low, float high) =>
+        Interop.FloatAsInt(low) | ((ulong)Interop.FloatAsInt(high) << 32);
 
     /// <summary>The fp32 dot of 16 fp16 values (8 pairs) at <c>x[xi..]</c> and <c>y[yi..]</c>.</summary>
     private static float Dot(ArrayView<uint> x, int xi, ArrayView<uint> y, int yi)

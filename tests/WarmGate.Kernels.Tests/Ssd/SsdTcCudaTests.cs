@@ -24,6 +24,19 @@ public sealed class SsdTcCudaTests(SsdCudaFixture fixture) : IClassFixture<SsdCu
 
     private static IEnumerable<SsdPrefillConfig> TensorCoreCandidates => SsdPrefillConfig.Candidates(cuda: true).Where(c => c.TensorCores);
 
+    /// <summary>Runs <paramref name="run"/>, naming the config in any launch error (assertion messages already do).</summary>
+    private static T Named<T>(SsdPrefillConfig config, Func<T> run)
+    {
+        try
+        {
+            return run();
+        }
+        catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+        {
+            throw new InvalidOperationException($"config {config}: {e.GetType().Name}: {e.Message}", e);
+        }
+    }
+
     [CudaFact]
     public void Every_tensor_core_candidate_matches_the_recurrence()
     {
@@ -37,7 +50,7 @@ public sealed class SsdTcCudaTests(SsdCudaFixture fixture) : IClassFixture<SsdCu
         {
             var inputs = SsdHostInputs.Random(shape, options, lengths, seed: lengths.Length);
             foreach (var config in TensorCoreCandidates)
-                SsdChecks.AgainstRecurrence(fixture.Prefill, shape, options, inputs, config);
+                Named(config, () => SsdChecks.AgainstRecurrence(fixture.Prefill, shape, options, inputs, config));
         }
     }
 
@@ -48,7 +61,7 @@ public sealed class SsdTcCudaTests(SsdCudaFixture fixture) : IClassFixture<SsdCu
         var inputs = SsdHostInputs.Random(shape, AllOn, [300, 7], seed: 2, stridePadding: 3);
         foreach (var config in TensorCoreCandidates)
         {
-            var result = fixture.Prefill.Run(inputs, shape, AllOn, config, captureStages: true);
+            var result = Named(config, () => fixture.Prefill.Run(inputs, shape, AllOn, config, captureStages: true));
             var s = result.Stages!;
             var dt = SsdReference.ToDouble(s.Dt);
             var dA = SsdReference.ToDouble(s.DACumsum);
