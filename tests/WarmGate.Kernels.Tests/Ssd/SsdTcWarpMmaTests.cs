@@ -42,7 +42,7 @@ public sealed class SsdTcWarpMmaTests
         Group.Barrier();
         var warp = WarpMma.Warp;
         var lane = WarpMma.Lane;
-        var tile = default(MmaWarpTile);
+        var tile = MmaWarpTile.Create();
         tile.Step(aTile, warp * Size * Ld, Ld, bTile, 0, Ld, lane);
         tile.Step(aTile, (warp * Size * Ld) + 8, Ld, bTile, 8, Ld, lane);
         var sink = new MatrixSink { Out = c, Row0 = warp * Size };

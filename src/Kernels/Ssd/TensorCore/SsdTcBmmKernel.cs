@@ -48,7 +48,7 @@ internal static class SsdTcBmmKernel
         var n = p.StateSize;
         var aWarp = wm * MmaWarpTile.Size * Ld;
         var bWarp = wn * MmaWarpTile.Size * Ld;
-        var acc = default(MmaWarpTile);
+        var acc = MmaWarpTile.Create();
         if (i0 < length && j0 < length)
         {
             for (var n0 = 0; n0 < n; n0 += SsdTcLayout.Step)

@@ -71,7 +71,7 @@ internal static class SsdTcChunkScanKernel
         var n = p.StateSize;
         var aWarp = wm * MmaWarpTile.Size * Ld;
         var bWarp = wn * MmaWarpTile.Size * Ld;
-        var acc = default(MmaWarpTile);
+        var acc = MmaWarpTile.Create();
 
         // Off-diagonal: C rows · the state entering the chunk (P × N, n contiguous), over N.
         var sequence = p.ChunkSequence[c];

@@ -57,7 +57,7 @@ internal static class SsdTcChunkStateKernel
         var bCol = ((h / p.HeadsPerGroup) * p.StateSize) + n0;
         var aWarp = wm * MmaWarpTile.Size * Ld;
         var bWarp = wn * MmaWarpTile.Size * Ld;
-        var acc = default(MmaWarpTile);
+        var acc = MmaWarpTile.Create();
         for (var l0 = 0; l0 < length; l0 += SsdTcLayout.Step)
         {
             Group.Barrier();
