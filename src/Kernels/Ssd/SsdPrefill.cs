@@ -98,7 +98,7 @@ public sealed partial class SsdPrefill : IDisposable
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            Launch(stream, Plan(shape, options, config), shape, options, config, args);
+            Launch(stream, Plan(shape, options, config), shape, options, config.ForInput(options.InputDtype), args);
         }
     }
 
@@ -190,7 +190,7 @@ public sealed partial class SsdPrefill : IDisposable
         int tilesP = Tiles(p, config.StateTileP), tilesN = Tiles(n, config.StateTileN);
         kernels.ChunkState(
             stream,
-            new KernelConfig(new Index3D(chunks, tilesP * tilesN, heads), new Index3D(SsdChunkStateKernel.GroupSize(config), 1, 1)),
+            new KernelConfig(new Index3D(chunks, tilesP * tilesN, heads), new Index3D(config.ChunkStateGroupSize, 1, 1)),
             new SsdChunkStateParams<T>
             {
                 X = args.X, XStride = args.XStride, B = args.B, BStride = args.BStride,
@@ -218,7 +218,7 @@ public sealed partial class SsdPrefill : IDisposable
         int tilesI = Tiles(q, config.BmmTileI), tilesJ = Tiles(q, config.BmmTileJ);
         kernels.Bmm(
             stream,
-            new KernelConfig(new Index3D(chunks, tilesI * tilesJ, shape.Groups), new Index3D(config.BmmTileI * config.BmmTileJ, 1, 1)),
+            new KernelConfig(new Index3D(chunks, tilesI * tilesJ, shape.Groups), new Index3D(config.BmmGroupSize, 1, 1)),
             new SsdBmmParams<T>
             {
                 B = args.B, BStride = args.BStride, C = args.C, CStride = args.CStride,
@@ -230,7 +230,7 @@ public sealed partial class SsdPrefill : IDisposable
         int tilesRows = Tiles(q, config.ScanTileRows), tilesScanP = Tiles(p, config.ScanTileP);
         kernels.ChunkScan(
             stream,
-            new KernelConfig(new Index3D(chunks, tilesRows * tilesScanP, heads), new Index3D(SsdChunkScanKernel.GroupSize(config), 1, 1)),
+            new KernelConfig(new Index3D(chunks, tilesRows * tilesScanP, heads), new Index3D(config.ChunkScanGroupSize, 1, 1)),
             new SsdChunkScanParams<T, TState>
             {
                 X = args.X, XStride = args.XStride, C = args.C, CStride = args.CStride,

@@ -8,6 +8,13 @@ namespace WarmGate.Kernels.Ssd;
 /// and group sizes, all powers of two. The result does not depend on it (up to rounding), so any
 /// valid config may be chosen by the tuner. Its string form (<see cref="ToString"/>) is what
 /// tuning tables store; <see cref="Parse"/> reads it back.
+/// <para>
+/// <see cref="TensorCores"/> (<c>TC=1</c>) runs chunk_scan, chunk_state and bmm on tensor cores
+/// (fp16 operands, fp32 accumulators) for fp16 inputs; their tiles (YT × YP, SP × SN, BI × BJ) are
+/// then multiples of the 32 × 32 warp tile, one warp each. fp32 inputs always run the SIMT kernels:
+/// a tensor-core config runs them with its own tiles and 8 × 8 bmm tiles (<see cref="ForInput"/>),
+/// and the tuner never picks it for fp32 inputs or off CUDA (<see cref="WhyNotRun"/>).
+/// </para>
 /// </summary>
 /// <param name="ChunkSize">Q, the internal chunk size (<c>Q</c>), 1 to 256.</param>
 /// <param name="CumsumHeads">Threads per group of <c>ssd.cumsum</c> (<c>CH</c>); min(CH, Q) lanes scan one head, CH / min(CH, Q) heads a group.</param>
@@ -32,12 +39,56 @@ public sealed record SsdPrefillConfig(
     /// <summary>The largest chunk size and tile size a kernel constant can express.</summary>
     public const int MaxTile = 256;
 
+    /// <summary>The smallest tile side of a tensor-core stage (one warp tile).</summary>
+    public const int MinTensorCoreTile = 32;
+
+    private const string TensorCoresName = "TC";
+
     private static readonly string[] Names = ["Q", "CH", "SP", "SN", "PB", "BI", "BJ", "YT", "YP"];
 
-    /// <summary>The threads of the largest group any stage launches.</summary>
-    public int MaxGroupSize => Math.Max(
-        Math.Max(CumsumHeads, PassingBlock),
-        Math.Max(SsdChunkStateKernel.GroupSize(this), Math.Max(BmmTileI * BmmTileJ, SsdChunkScanKernel.GroupSize(this))));
+    /// <summary>
+    /// Whether chunk_scan, chunk_state and bmm run on tensor cores for fp16 inputs (<c>TC</c>, 0 or 1
+    /// in the string form). fp32 inputs run the SIMT kernels either way.
+    /// </summary>
+    public bool TensorCores { get; init; }
+
+    /// <summary>The threads of the largest group any stage launches (for a tensor-core config, on either path).</summary>
+    public int MaxGroupSize => TensorCores
+        ? Math.Max(ForInput(Numerics.Dtype.F32).MaxGroupSize, Math.Max(ChunkStateGroupSize, Math.Max(BmmGroupSize, ChunkScanGroupSize)))
+        : Math.Max(Math.Max(CumsumHeads, PassingBlock), Math.Max(ChunkStateGroupSize, Math.Max(BmmGroupSize, ChunkScanGroupSize)));
+
+    /// <summary>Threads per <c>ssd.chunk_state</c> group.</summary>
+    internal int ChunkStateGroupSize => TensorCores
+        ? SsdTcChunkStateKernel.GroupSize(this)
+        : SsdChunkStateKernel.GroupSize(this);
+
+    /// <summary>Threads per <c>ssd.bmm</c> group.</summary>
+    internal int BmmGroupSize => TensorCores ? SsdTcBmmKernel.GroupSize(this) : BmmTileI * BmmTileJ;
+
+    /// <summary>Threads per <c>ssd.chunk_scan</c> group.</summary>
+    internal int ChunkScanGroupSize => TensorCores
+        ? SsdTcChunkScanKernel.GroupSize(this)
+        : SsdChunkScanKernel.GroupSize(this);
+
+    /// <summary>
+    /// The config the kernels of an input dtype run: this one, except that a tensor-core config runs
+    /// the SIMT kernels for fp32 inputs (same Q and tiles, 8 × 8 bmm tiles).
+    /// </summary>
+    public SsdPrefillConfig ForInput(Numerics.Dtype inputDtype) =>
+        TensorCores && inputDtype != Numerics.Dtype.F16 ? this with { TensorCores = false, BmmTileI = 8, BmmTileJ = 8 } : this;
+
+    /// <summary>
+    /// Why the tuner must not pick this config for a device and input dtype, or null if it may:
+    /// a group too large for the device, or tensor cores off CUDA or with fp32 inputs.
+    /// </summary>
+    /// <param name="cuda">Whether the device is a CUDA device.</param>
+    /// <param name="inputDtype">The input dtype of the key.</param>
+    /// <param name="maxThreadsPerGroup">The device's largest group.</param>
+    public string? WhyNotRun(bool cuda, Numerics.Dtype inputDtype, int maxThreadsPerGroup) =>
+        !Fits(maxThreadsPerGroup) ? $"needs more than {maxThreadsPerGroup} threads a group"
+        : TensorCores && !cuda ? "tensor cores need a CUDA device (the CPU accelerator only emulates them)"
+        : TensorCores && inputDtype != Numerics.Dtype.F16 ? "tensor cores need fp16 inputs (fp32 inputs run the SIMT kernels)"
+        : null;
 
     /// <summary>A good default: Q=64, 64 × 128 chunk_state and 64 × 64 chunk_scan tiles on CUDA (fastest on the H200 for Mamba2-2.7B), groups of at most 64 threads on the CPU accelerator.</summary>
     public static SsdPrefillConfig Default(bool cuda) => cuda
@@ -46,7 +97,8 @@ public sealed record SsdPrefillConfig(
 
     /// <summary>
     /// The candidates a tuner tries, default first (ties go to the earlier one). The CPU list is
-    /// small (Q in {16, 32}, groups of at most 64 threads); the CUDA list is larger.
+    /// small (Q in {16, 32}, groups of at most 64 threads, SIMT only); the CUDA list is larger and
+    /// includes tensor-core configs with Q = 64, 128 and 256.
     /// </summary>
     public static IReadOnlyList<SsdPrefillConfig> Candidates(bool cuda) => cuda
         ?
@@ -59,6 +111,14 @@ public sealed record SsdPrefillConfig(
             new(64, 32, 64, 64, 256, 16, 16, 64, 64),
             new(128, 32, 32, 64, 128, 16, 16, 32, 64),
             new(32, 32, 32, 64, 128, 16, 16, 32, 64),
+            Tc(new(64, 32, 64, 128, 256, 64, 64, 64, 64)),
+            Tc(new(128, 32, 64, 128, 256, 64, 64, 64, 64)),
+            Tc(new(128, 32, 64, 128, 256, 64, 64, 128, 64)),
+            Tc(new(128, 32, 64, 64, 256, 32, 32, 64, 64)),
+            Tc(new(256, 32, 64, 128, 256, 64, 64, 128, 64)),
+            Tc(new(256, 32, 64, 128, 256, 64, 64, 64, 64)),
+            Tc(new(256, 32, 64, 64, 256, 64, 64, 64, 64)),
+            Tc(new(256, 32, 32, 128, 256, 128, 64, 128, 32)),
         ]
         :
         [
@@ -67,6 +127,8 @@ public sealed record SsdPrefillConfig(
             new(16, 8, 8, 8, 32, 4, 16, 4, 16),
             new(32, 16, 8, 8, 64, 8, 8, 16, 4),
         ];
+
+    private static SsdPrefillConfig Tc(SsdPrefillConfig config) => config with { TensorCores = true };
 
     /// <summary>Whether every group fits in <paramref name="maxThreadsPerGroup"/> threads.</summary>
     public bool Fits(int maxThreadsPerGroup) => MaxGroupSize <= maxThreadsPerGroup;
@@ -85,6 +147,18 @@ public sealed record SsdPrefillConfig(
                     $"SSD config '{this}': {Names[i]}={values[i]} must be a power of two from 1 to {MaxTile}.",
                     paramName);
         }
+        if (TensorCores)
+        {
+            (string Name, int Value)[] tiles =
+                [("SP", StateTileP), ("SN", StateTileN), ("BI", BmmTileI), ("BJ", BmmTileJ), ("YT", ScanTileRows), ("YP", ScanTileP)];
+            foreach (var (name, value) in tiles)
+            {
+                if (value < MinTensorCoreTile)
+                    throw new ArgumentException(
+                        $"SSD config '{this}': with TC=1, {name}={value} must be at least {MinTensorCoreTile} (one 32 × 32 warp tile).",
+                        paramName);
+            }
+        }
         if (!Fits(maxThreadsPerGroup))
             throw new ArgumentException(
                 $"SSD config '{this}' launches groups of {MaxGroupSize} threads; this device allows at most " +
@@ -92,7 +166,7 @@ public sealed record SsdPrefillConfig(
                 paramName);
     }
 
-    /// <summary>The string form, e.g. <c>Q=64,CH=32,SP=16,SN=16,PB=256,BI=16,BJ=16,YT=16,YP=16</c>.</summary>
+    /// <summary>The string form, e.g. <c>Q=64,CH=32,SP=16,SN=16,PB=256,BI=16,BJ=16,YT=16,YP=16,TC=0</c>.</summary>
     public override string ToString()
     {
         var values = Values();
@@ -102,34 +176,43 @@ public sealed record SsdPrefillConfig(
             if (i > 0) text.Append(',');
             text.Append(Names[i]).Append('=').Append(values[i].ToString(CultureInfo.InvariantCulture));
         }
-        return text.ToString();
+        return text.Append(',').Append(TensorCoresName).Append('=').Append(TensorCores ? '1' : '0').ToString();
     }
 
     /// <summary>Reads a config from its <see cref="ToString"/> form (keys in any order, each exactly once).</summary>
-    /// <exception cref="FormatException">The text is not a complete config string.</exception>
+    /// <exception cref="FormatException">The text is not a complete config string (an older string without <c>TC</c> is not).</exception>
     public static SsdPrefillConfig Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var values = new int?[Names.Length];
+        var values = new int?[Names.Length + 1];
+        string[] names = [.. Names, TensorCoresName];
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = part.IndexOf('=', StringComparison.Ordinal);
-            var index = eq > 0 ? Array.IndexOf(Names, part[..eq].Trim()) : -1;
+            var index = eq > 0 ? Array.IndexOf(names, part[..eq].Trim()) : -1;
             if (index < 0)
                 throw new FormatException(
-                    $"SSD config '{text}': '{part}' is not one of {string.Join(", ", Names)} followed by '=value'.");
+                    $"SSD config '{text}': '{part}' is not one of {string.Join(", ", names)} followed by '=value'.");
             if (values[index] is not null)
-                throw new FormatException($"SSD config '{text}': {Names[index]} is given twice.");
+                throw new FormatException($"SSD config '{text}': {names[index]} is given twice.");
             if (!int.TryParse(part[(eq + 1)..].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-                throw new FormatException($"SSD config '{text}': the value of {Names[index]} is not an integer.");
+                throw new FormatException($"SSD config '{text}': the value of {names[index]} is not an integer.");
             values[index] = value;
         }
-        var missing = Names.Where((_, i) => values[i] is null).ToList();
+        var missing = names.Where((_, i) => values[i] is null).ToList();
+        if (missing.Count == 1 && missing[0] == TensorCoresName)
+            throw new FormatException(
+                $"SSD config '{text}' lacks {TensorCoresName}: it predates the tensor-core kernels; re-tune to get a current config.");
         if (missing.Count > 0)
             throw new FormatException($"SSD config '{text}' lacks {string.Join(", ", missing)}.");
+        if (values[^1] is not (0 or 1))
+            throw new FormatException($"SSD config '{text}': {TensorCoresName} must be 0 (SIMT) or 1 (tensor cores).");
         return new(
             values[0]!.Value, values[1]!.Value, values[2]!.Value, values[3]!.Value, values[4]!.Value,
-            values[5]!.Value, values[6]!.Value, values[7]!.Value, values[8]!.Value);
+            values[5]!.Value, values[6]!.Value, values[7]!.Value, values[8]!.Value)
+        {
+            TensorCores = values[^1] == 1,
+        };
     }
 
     /// <summary>Parses a config, returning false instead of throwing on bad text.</summary>

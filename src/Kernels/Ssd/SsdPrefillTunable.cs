@@ -22,10 +22,13 @@ public static class SsdPrefillTunable
     /// <summary>
     /// A tunable for one key whose runs call <paramref name="run"/> (which must enqueue the prefill
     /// with the given config on representative data and wait for it). The tuner times these
-    /// synchronous runs by wall clock; prefer the overload with a stream.
+    /// synchronous runs by wall clock; prefer the overload with a stream. Candidates the device
+    /// cannot run are pruned (<see cref="SsdPrefillConfig.WhyNotRun"/>): groups too large, and
+    /// tensor-core configs off CUDA or for fp32 inputs.
     /// </summary>
     public static ITunable For(SsdShape shape, SsdOptions options, bool cuda, int maxThreadsPerGroup, Action<SsdPrefillConfig> run)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(run);
         return Create(shape, options, cuda, maxThreadsPerGroup, text => run(SsdPrefillConfig.Parse(text)), null, null);
     }
@@ -59,6 +62,6 @@ public static class SsdPrefillTunable
         new(
             KernelId, SsdKey.Of(shape, options), VersionHash,
             SsdPrefillConfig.Candidates(cuda).Select(c => c.ToString()).ToArray(),
-            text => SsdPrefillConfig.Parse(text).Fits(maxThreadsPerGroup) ? null : $"needs more than {maxThreadsPerGroup} threads a group",
+            text => SsdPrefillConfig.Parse(text).WhyNotRun(cuda, options.InputDtype, maxThreadsPerGroup),
             run, stream, enqueue);
 }

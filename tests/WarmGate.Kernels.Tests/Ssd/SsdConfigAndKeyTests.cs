@@ -9,9 +9,9 @@ public sealed class SsdConfigAndKeyTests
     public void Config_string_round_trips()
     {
         var config = new SsdPrefillConfig(64, 32, 16, 8, 256, 16, 32, 8, 64);
-        config.ToString().Should().Be("Q=64,CH=32,SP=16,SN=8,PB=256,BI=16,BJ=32,YT=8,YP=64");
+        config.ToString().Should().Be("Q=64,CH=32,SP=16,SN=8,PB=256,BI=16,BJ=32,YT=8,YP=64,TC=0");
         SsdPrefillConfig.Parse(config.ToString()).Should().Be(config);
-        SsdPrefillConfig.Parse(" YP=64,YT=8,BJ=32,BI=16,PB=256,SN=8,SP=16,CH=32,Q=64 ").Should().Be(config);
+        SsdPrefillConfig.Parse(" YP=64,YT=8,BJ=32,BI=16,PB=256,SN=8,SP=16,CH=32,TC=0,Q=64 ").Should().Be(config);
     }
 
     [Theory]

@@ -1,0 +1,225 @@
+using System.Runtime.CompilerServices;
+using ILGPU;
+using ILGPU.Runtime.Cuda;
+using Half = ILGPU.Half;
+
+namespace WarmGate.Kernels.Numerics;
+
+/// <summary>
+/// A warp-level tensor-core product, <c>mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32</c>, with
+/// both operands in shared memory as packed fp16 pairs (one <see cref="uint"/> holds two values
+/// adjacent along k, the lower k in the low half). A is a 16 × 16 tile stored row-major (row m,
+/// k pairs along the row); B is a 16 × 8 tile stored column by column (column n, k pairs along it).
+/// The lane is logical, <c>Group.IdxX &amp; 31</c>, on every backend, so kernels must be launched
+/// explicitly grouped with groups of a multiple of 32 threads.
+/// <para>
+/// On CUDA (<see cref="CudaAsm.IsSupported"/>, folded by the PTX backend) each lane loads its
+/// fragments and issues the instruction. Elsewhere (the CPU accelerator) each lane computes exactly
+/// the accumulators it owns (rows g and g + 8, columns 2t and 2t + 1, g = lane / 4, t = lane % 4) by
+/// fp32 dots over the same fp16 values, so a kernel's tiling, indexing and masking are tested on the
+/// CPU and only the fragment packing is GPU-only. Layout: PTX ISA, "Matrix Fragments for
+/// mma.m16n8k16" (verified on the H200, shared/gpu/README.md).
+/// </para>
+/// </summary>
+internal static class WarpMma
+{
+    /// <summary>Lanes of a warp.</summary>
+    public const int WarpSize = 32;
+
+    /// <summary>
+    /// The PTX of one product D = A·B + C returning (D0, D1) as one b64 (%0); A is %1..%4, B %5..%6,
+    /// C packed as (C0, C1) in %7 and (C2, C3) in %8.
+    /// </summary>
+    private const string InstructionLow = "{ .reg .f32 wgc<4>; .reg .f32 wgd<4>; mov.b64 {wgc0, wgc1}, %7; mov.b64 {wgc2, wgc3}, %8; " +
+        "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {wgd0, wgd1, wgd2, wgd3}, {%1, %2, %3, %4}, {%5, %6}, {wgc0, wgc1, wgc2, wgc3}; " +
+        "mov.b64 %0, {wgd0, wgd1}; }";
+
+    /// <summary>The same product returning (D2, D3).</summary>
+    private const string InstructionHigh = "{ .reg .f32 wgc<4>; .reg .f32 wgd<4>; mov.b64 {wgc0, wgc1}, %7; mov.b64 {wgc2, wgc3}, %8; " +
+        "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {wgd0, wgd1, wgd2, wgd3}, {%1, %2, %3, %4}, {%5, %6}, {wgc0, wgc1, wgc2, wgc3}; " +
+        "mov.b64 %0, {wgd2, wgd3}; }";
+
+    /// <summary>The calling thread's logical lane, <c>Group.IdxX &amp; 31</c>.</summary>
+    public static int Lane
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Group.IdxX & (WarpSize - 1);
+    }
+
+    /// <summary>The calling thread's warp in its group, <c>Group.IdxX / 32</c>.</summary>
+    public static int Warp
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Group.IdxX / WarpSize;
+    }
+
+    /// <summary>Rounds two fp32 values to fp16 and packs them, <paramref name="low"/> in the low half.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Pack(float low, float high) =>
+        Interop.FloatAsInt((Half)low) | ((uint)Interop.FloatAsInt((Half)high) << 16);
+
+    /// <summary>The fp16 value in the low half of a packed pair, widened to fp32.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Low(uint pair) => Interop.IntAsFloat((ushort)(pair & 0xFFFFu));
+
+    /// <summary>The fp16 value in the high half of a packed pair, widened to fp32.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float High(uint pair) => Interop.IntAsFloat((ushort)(pair >> 16));
+
+    /// <summary>
+    /// The A fragment of a 16 × 16 tile whose (row 0, k 0) pair is <c>tile[offset]</c>, rows
+    /// <paramref name="ld"/> words apart.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static MmaFragmentA LoadA(ArrayView<uint> tile, int offset, int ld, int lane)
+    {
+        MmaFragmentA a;
+        a.Tile = tile;
+        a.Offset = offset;
+        a.Ld = ld;
+        if (CudaAsm.IsSupported)
+        {
+            var first = offset + ((lane >> 2) * ld) + (lane & 3);
+            a.R0 = tile[first];
+            a.R1 = tile[first + (8 * ld)];
+            a.R2 = tile[first + 4];
+            a.R3 = tile[first + (8 * ld) + 4];
+        }
+        else
+        {
+            a.R0 = a.R1 = a.R2 = a.R3 = 0;
+        }
+        return a;
+    }
+
+    /// <summary>
+    /// The B fragment of a 16 × 8 tile whose (k 0, column 0) pair is <c>tile[offset]</c>, columns
+    /// <paramref name="ld"/> words apart.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static MmaFragmentB LoadB(ArrayView<uint> tile, int offset, int ld, int lane)
+    {
+        MmaFragmentB b;
+        b.Tile = tile;
+        b.Offset = offset;
+        b.Ld = ld;
+        if (CudaAsm.IsSupported)
+        {
+            var first = offset + ((lane >> 2) * ld) + (lane & 3);
+            b.R0 = tile[first];
+            b.R1 = tile[first + 4];
+        }
+        else
+        {
+            b.R0 = b.R1 = 0;
+        }
+        return b;
+    }
+
+    /// <summary>
+    /// <c>acc += A·B</c> for one m16n8k16 tile: the tensor-core instruction on CUDA, else the lane's
+    /// four fp32 dots.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Mma(ref MmaAccumulator acc, MmaFragmentA a, MmaFragmentB b, int lane)
+    {
+        if (CudaAsm.IsSupported)
+        {
+            // Inputs by value stay in registers; each call returns one 64-bit pair of the four results
+            // (a ref output costs a local-memory round trip per operand), so the product runs twice.
+            var c01 = Pack64(acc.C0, acc.C1);
+            var c23 = Pack64(acc.C2, acc.C3);
+            CudaAsm.Emit(InstructionLow, out ulong d01, a.R0, a.R1, a.R2, a.R3, b.R0, b.R1, c01, c23);
+            CudaAsm.Emit(InstructionHigh, out ulong d23, a.R0, a.R1, a.R2, a.R3, b.R0, b.R1, c01, c23);
+            acc.C0 = Interop.IntAsFloat((uint)d01);
+            acc.C1 = Interop.IntAsFloat((uint)(d01 >> 32));
+            acc.C2 = Interop.IntAsFloat((uint)d23);
+            acc.C3 = Interop.IntAsFloat((uint)(d23 >> 32));
+        }
+        else
+        {
+            var g = lane >> 2;
+            var t = lane & 3;
+            var rowG = a.Offset + (g * a.Ld);
+            var rowG8 = rowG + (8 * a.Ld);
+            var col0 = b.Offset + (2 * t * b.Ld);
+            var col1 = col0 + b.Ld;
+            acc.C0 += Dot(a.Tile, rowG, b.Tile, col0);
+            acc.C1 += Dot(a.Tile, rowG, b.Tile, col1);
+            acc.C2 += Dot(a.Tile, rowG8, b.Tile, col0);
+            acc.C3 += Dot(a.Tile, rowG8, b.Tile, col1);
+        }
+    }
+
+    /// <summary>Two fp32 values as one 64-bit word, <paramref name="low"/> in the low half.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Pack64(float low, float high) =>
+        Interop.FloatAsInt(low) | ((ulong)Interop.FloatAsInt(high) << 32);
+
+    /// <summary>The fp32 dot of 16 fp16 values (8 pairs) at <c>x[xi..]</c> and <c>y[yi..]</c>.</summary>
+    private static float Dot(ArrayView<uint> x, int xi, ArrayView<uint> y, int yi)
+    {
+        var sum = 0f;
+        for (var w = 0; w < 8; w++)
+        {
+            var xw = x[xi + w];
+            var yw = y[yi + w];
+            sum += (Low(xw) * Low(yw)) + (High(xw) * High(yw));
+        }
+        return sum;
+    }
+}
+
+/// <summary>One lane's A registers of an m16n8k16 product (and, for the CPU path, where the tile is).</summary>
+internal struct MmaFragmentA
+{
+    public uint R0;
+    public uint R1;
+    public uint R2;
+    public uint R3;
+    public ArrayView<uint> Tile;
+    public int Offset;
+    public int Ld;
+}
+
+/// <summary>One lane's B registers of an m16n8k16 product (and, for the CPU path, where the tile is).</summary>
+internal struct MmaFragmentB
+{
+    public uint R0;
+    public uint R1;
+    public ArrayView<uint> Tile;
+    public int Offset;
+    public int Ld;
+}
+
+/// <summary>
+/// One lane's four fp32 accumulators of an m16 × n8 tile: <c>C0</c> = (g, 2t), <c>C1</c> = (g, 2t + 1),
+/// <c>C2</c> = (g + 8, 2t), <c>C3</c> = (g + 8, 2t + 1), with g = lane / 4 and t = lane % 4.
+/// </summary>
+internal struct MmaAccumulator
+{
+    public float C0;
+    public float C1;
+    public float C2;
+    public float C3;
+
+    /// <summary>Accumulator e (0..3).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly float Get(int e) => e switch
+    {
+        0 => C0,
+        1 => C1,
+        2 => C2,
+        _ => C3,
+    };
+
+    /// <summary>Multiplies row g by <paramref name="top"/> and row g + 8 by <paramref name="bottom"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ScaleRows(float top, float bottom)
+    {
+        C0 *= top;
+        C1 *= top;
+        C2 *= bottom;
+        C3 *= bottom;
+    }
+}

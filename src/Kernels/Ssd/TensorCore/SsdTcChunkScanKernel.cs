@@ -1,0 +1,188 @@
+using ILGPU;
+using WarmGate.Kernels.Numerics;
+
+namespace WarmGate.Kernels.Ssd;
+
+/// <summary>
+/// Stage 5 on tensor cores, <c>ssd.chunk_scan</c> with the same arguments and result as
+/// <see cref="SsdChunkScanKernel"/>: row i of chunk c gets
+/// <c>exp(cs_i)·C_i·h_prev + Σ_{j≤i} CB[i,j]·exp(min(cs_i − cs_j, 0))·dt_j·x_j</c>, plus D·x_i, gated
+/// by <c>z·σ(z)</c>. Grid (chunks, ⌈Q/YT⌉·⌈P/YP⌉, H); a group of (YT/32)·(YP/32) warps owns a YT × YP
+/// tile of y, each warp a 32 × 32 part (<see cref="MmaWarpTile"/>). The off-diagonal product
+/// C·h_prevᵀ runs over N, the diagonal product W·x over j ≤ the warp's last row, both in steps of
+/// <see cref="SsdTcLayout.Step"/> with fp16 operands (C, the state entering the chunk, W and x, as
+/// upstream casts them) and fp32 accumulators.
+/// </summary>
+internal static class SsdTcChunkScanKernel
+{
+    /// <summary>Threads per group of a config.</summary>
+    public static int GroupSize(SsdPrefillConfig config) => SsdTcLayout.Threads(config.ScanTileRows, config.ScanTileP);
+
+    public static void Kernel<T, TOps, TState, TStateOps, THasD, TDPerChannel, TZ, TInit, TQ, TYT, TYP>(
+        SsdChunkScanParams<T, TState> p)
+        where T : unmanaged
+        where TOps : struct, IElementOps<T>
+        where TState : unmanaged
+        where TStateOps : struct, IElementOps<TState>
+        where THasD : struct, IFlag
+        where TDPerChannel : struct, IFlag
+        where TZ : struct, IFlag
+        where TInit : struct, IFlag
+        where TQ : struct, IConstant
+        where TYT : struct, IConstant
+        where TYP : struct, IConstant
+    {
+        const int Ld = SsdTcLayout.Ld;
+        const int HalfStep = SsdTcLayout.StepWords / 2;
+        var q = default(TQ).Value;
+        var yt = default(TYT).Value;
+        var yp = default(TYP).Value;
+        var warpsP = yp / MmaWarpTile.Size;
+        var groupSize = yt / MmaWarpTile.Size * warpsP * WarpMma.WarpSize;
+        var tid = Group.IdxX;
+        var lane = WarpMma.Lane;
+        var warp = WarpMma.Warp;
+        var wm = warp / warpsP;
+        var wn = warp - (wm * warpsP);
+        var c = Grid.IdxX;
+        var h = Grid.IdxZ;
+        var cs = SharedMemory.Allocate<float>(default(TQ).Value);
+        var dts = SharedMemory.Allocate<float>(default(TQ).Value);
+        var left = SharedMemory.Allocate<uint>(default(TYT).Value * SsdTcLayout.Ld);
+        var right = SharedMemory.Allocate<uint>(default(TYP).Value * SsdTcLayout.Ld);
+
+        var dtBase = ((h * p.Chunks) + c) * q;
+        for (var l = tid; l < q; l += groupSize)
+        {
+            cs[l] = p.DACumsum[dtBase + l];
+            dts[l] = p.DtOut[dtBase + l];
+        }
+
+        var tileI = Grid.IdxY / p.TilesP;
+        var tileP = Grid.IdxY - (tileI * p.TilesP);
+        var i0 = tileI * yt;
+        var p0 = tileP * yp;
+        var length = p.ChunkLength[c];
+        var rowEnd = i0 + yt < length ? i0 + yt : length;
+        if (i0 >= length) return;
+
+        var start = p.ChunkStart[c];
+        var g = h / p.HeadsPerGroup;
+        var n = p.StateSize;
+        var aWarp = wm * MmaWarpTile.Size * Ld;
+        var bWarp = wn * MmaWarpTile.Size * Ld;
+        var acc = MmaWarpTile.Create();
+
+        // Off-diagonal: C rows · the state entering the chunk (P × N, n contiguous), over N.
+        var sequence = p.ChunkSequence[c];
+        var first = p.FirstChunk[sequence] == c;
+        if (!first || default(TInit).Value)
+        {
+            var stateBase = first
+                ? ((sequence * p.Heads) + h) * p.HeadDim * n
+                : (((c - 1) * p.Heads) + h) * p.HeadDim * n;
+            var states = first ? p.InitialStates : p.PassedStates;
+            for (var n0 = 0; n0 < n; n0 += SsdTcLayout.Step)
+            {
+                Group.Barrier();
+                SsdTcStager.Stage(
+                    new SsdTcRowWords<T, TOps>
+                    {
+                        View = p.C, Stride = p.CStride, RowStart = start + i0, Rows = rowEnd - i0,
+                        Column = (g * n) + n0, Columns = n - n0,
+                    },
+                    left, yt * SsdTcLayout.StepWords, tid, groupSize);
+                SsdTcStager.Stage(
+                    new SsdTcRowWords<TState, TStateOps>
+                    {
+                        View = states, Stride = n, RowStart = 0, Rows = p.HeadDim - p0,
+                        Column = stateBase + (p0 * n) + n0, Columns = n - n0,
+                    },
+                    right, yp * SsdTcLayout.StepWords, tid, groupSize);
+                Group.Barrier();
+                acc.Step(left, aWarp, Ld, right, bWarp, Ld, lane);
+                acc.Step(left, aWarp + HalfStep, Ld, right, bWarp + HalfStep, Ld, lane);
+            }
+            var row = i0 + (wm * MmaWarpTile.Size) + (lane >> 2);
+            acc.ScaleRows(RowScale(cs, row, q), RowScale(cs, row + 8, q), RowScale(cs, row + 16, q), RowScale(cs, row + 24, q));
+        }
+
+        // Diagonal: W[i,j] = CB[i,j]·exp(min(cs_i − cs_j, 0))·dt_j for j ≤ i, times x_j, over j < rowEnd.
+        var cbBase = ((c * p.Groups) + g) * q;
+        var xCol = (h * p.HeadDim) + p0;
+        var warpLastRow = i0 + (wm * MmaWarpTile.Size) + MmaWarpTile.Size - 1;
+        for (var j0 = 0; j0 < rowEnd; j0 += SsdTcLayout.Step)
+        {
+            Group.Barrier();
+            SsdTcStager.Stage(
+                new SsdTcWeightWords { CB = p.CB, Cs = cs, Dt = dts, CBBase = cbBase, Q = q, I0 = i0, J0 = j0, RowEnd = rowEnd },
+                left, yt * SsdTcLayout.StepWords, tid, groupSize);
+            SsdTcStager.Stage(
+                new SsdTcColumnWords<T, TOps, Off>
+                {
+                    View = p.X, Stride = p.XStride, RowStart = start + j0, Rows = rowEnd - j0,
+                    Column = xCol, Columns = p.HeadDim - p0, Width = yp,
+                },
+                right, yp * SsdTcLayout.StepWords, tid, groupSize);
+            Group.Barrier();
+            if (j0 <= warpLastRow)
+                acc.Step(left, aWarp, Ld, right, bWarp, Ld, lane);
+            if (j0 + (SsdTcLayout.Step / 2) <= warpLastRow)
+                acc.Step(left, aWarp + HalfStep, Ld, right, bWarp + HalfStep, Ld, lane);
+        }
+
+        var sink = new SsdTcScanSink<T, TOps, THasD, TDPerChannel, TZ>
+        {
+            X = p.X, XStride = p.XStride, Z = p.Z, ZStride = p.ZStride, D = p.D, Y = p.Y,
+            RowStart = start, I0 = i0 + (wm * MmaWarpTile.Size), RowEnd = rowEnd, Head = h, Heads = p.Heads,
+            HeadDim = p.HeadDim, P0 = p0 + (wn * MmaWarpTile.Size),
+        };
+        acc.Store(ref sink, lane);
+    }
+
+    /// <summary>exp(cs_i), or 1 for a masked row past the chunk.</summary>
+    private static float RowScale(ArrayView<float> cs, int i, int q) => i < q ? DeviceMath.Exp(cs[i]) : 1f;
+}
+
+/// <summary>
+/// The epilogue of <see cref="SsdTcChunkScanKernel"/>: adds D·x, applies the z gate and stores y for
+/// the tile elements inside the chunk and the head dim.
+/// </summary>
+internal struct SsdTcScanSink<T, TOps, THasD, TDPerChannel, TZ> : IMmaSink
+    where T : unmanaged
+    where TOps : struct, IElementOps<T>
+    where THasD : struct, IFlag
+    where TDPerChannel : struct, IFlag
+    where TZ : struct, IFlag
+{
+    public ArrayView<T> X;
+    public int XStride;
+    public ArrayView<T> Z;
+    public int ZStride;
+    public ArrayView<float> D;
+    public ArrayView<T> Y;
+    public int RowStart;
+    public int I0;
+    public int RowEnd;
+    public int Head;
+    public int Heads;
+    public int HeadDim;
+    public int P0;
+
+    public readonly void Store(int row, int column, float value)
+    {
+        var i = I0 + row;
+        var pi = P0 + column;
+        if (i >= RowEnd || pi >= HeadDim) return;
+        var t = RowStart + i;
+        var y = value;
+        if (default(THasD).Value)
+        {
+            var d = default(TDPerChannel).Value ? D[(Head * HeadDim) + pi] : D[Head];
+            y += d * default(TOps).ToFloat(X[(t * XStride) + (Head * HeadDim) + pi]);
+        }
+        if (default(TZ).Value)
+            y *= DeviceMath.Silu(default(TOps).ToFloat(Z[(t * ZStride) + (Head * HeadDim) + pi]));
+        Y[(((t * Heads) + Head) * HeadDim) + pi] = default(TOps).FromFloat(y);
+    }
+}

@@ -1,0 +1,107 @@
+using ILGPU;
+using WarmGate.Kernels.Numerics;
+
+namespace WarmGate.Kernels.Ssd;
+
+/// <summary>
+/// Stage 2 on tensor cores, <c>ssd.chunk_state</c> with the same arguments and result as
+/// <see cref="SsdChunkStateKernel"/>: <c>S_c[p,n] = Σ_l x_l[p]·B_l[n]·w_l</c> with
+/// <c>w_l = dt_l·exp(min(cs_{Q-1} − cs_l, 0))</c>. Grid (chunks, ⌈P/SP⌉·⌈N/SN⌉, H); a group of
+/// (SP/32)·(SN/32) warps owns an SP × SN tile of one chunk and head, each warp a 32 × 32 part. Per
+/// step of <see cref="SsdTcLayout.Step"/> chunk positions, xᵀ and (B·w)ᵀ are staged as fp16 pairs
+/// along l (B·w is computed in fp32 and then rounded, as upstream casts it to x's dtype);
+/// accumulation is fp32.
+/// </summary>
+internal static class SsdTcChunkStateKernel
+{
+    /// <summary>Threads per group of a config.</summary>
+    public static int GroupSize(SsdPrefillConfig config) => SsdTcLayout.Threads(config.StateTileP, config.StateTileN);
+
+    public static void Kernel<T, TOps, TQ, TSP, TSN>(SsdChunkStateParams<T> p)
+        where T : unmanaged
+        where TOps : struct, IElementOps<T>
+        where TQ : struct, IConstant
+        where TSP : struct, IConstant
+        where TSN : struct, IConstant
+    {
+        const int Ld = SsdTcLayout.Ld;
+        const int HalfStep = SsdTcLayout.StepWords / 2;
+        var q = default(TQ).Value;
+        var sp = default(TSP).Value;
+        var sn = default(TSN).Value;
+        var warpsN = sn / MmaWarpTile.Size;
+        var groupSize = sp / MmaWarpTile.Size * warpsN * WarpMma.WarpSize;
+        var tid = Group.IdxX;
+        var lane = WarpMma.Lane;
+        var warp = WarpMma.Warp;
+        var wm = warp / warpsN;
+        var wn = warp - (wm * warpsN);
+        var c = Grid.IdxX;
+        var h = Grid.IdxZ;
+        var weights = SharedMemory.Allocate<float>(default(TQ).Value);
+        var left = SharedMemory.Allocate<uint>(default(TSP).Value * SsdTcLayout.Ld);
+        var right = SharedMemory.Allocate<uint>(default(TSN).Value * SsdTcLayout.Ld);
+
+        var dtBase = ((h * p.Chunks) + c) * q;
+        var total = p.DACumsum[dtBase + q - 1];
+        for (var l = tid; l < q; l += groupSize)
+            weights[l] = p.DtOut[dtBase + l] * DeviceMath.Exp(MathF.Min(total - p.DACumsum[dtBase + l], 0f));
+
+        var tileP = Grid.IdxY / p.TilesN;
+        var tileN = Grid.IdxY - (tileP * p.TilesN);
+        var p0 = tileP * sp;
+        var n0 = tileN * sn;
+        var start = p.ChunkStart[c];
+        var length = p.ChunkLength[c];
+        var xCol = (h * p.HeadDim) + p0;
+        var bCol = ((h / p.HeadsPerGroup) * p.StateSize) + n0;
+        var aWarp = wm * MmaWarpTile.Size * Ld;
+        var bWarp = wn * MmaWarpTile.Size * Ld;
+        var acc = MmaWarpTile.Create();
+        for (var l0 = 0; l0 < length; l0 += SsdTcLayout.Step)
+        {
+            Group.Barrier();
+            SsdTcStager.Stage(
+                new SsdTcColumnWords<T, TOps, Off>
+                {
+                    View = p.X, Stride = p.XStride, RowStart = start + l0, Rows = length - l0,
+                    Column = xCol, Columns = p.HeadDim - p0, Width = sp,
+                },
+                left, sp * SsdTcLayout.StepWords, tid, groupSize);
+            SsdTcStager.Stage(
+                new SsdTcColumnWords<T, TOps, On>
+                {
+                    View = p.B, Stride = p.BStride, RowStart = start + l0, Rows = length - l0,
+                    Column = bCol, Columns = p.StateSize - n0, Width = sn, Weights = weights, WeightOffset = l0,
+                },
+                right, sn * SsdTcLayout.StepWords, tid, groupSize);
+            Group.Barrier();
+            acc.Step(left, aWarp, Ld, right, bWarp, Ld, lane);
+            acc.Step(left, aWarp + HalfStep, Ld, right, bWarp + HalfStep, Ld, lane);
+        }
+
+        var sink = new SsdTcStateSink
+        {
+            States = p.ChunkStates, RowBase = (((c * p.Heads) + h) * p.HeadDim) + p0 + (wm * MmaWarpTile.Size),
+            Rows = p.HeadDim - p0 - (wm * MmaWarpTile.Size), Column = n0 + (wn * MmaWarpTile.Size), StateSize = p.StateSize,
+        };
+        acc.Store(ref sink, lane);
+    }
+}
+
+/// <summary>The epilogue of <see cref="SsdTcChunkStateKernel"/>: stores S_c inside the head dim and the state size.</summary>
+internal struct SsdTcStateSink : IMmaSink
+{
+    public ArrayView<float> States;
+    public int RowBase;
+    public int Rows;
+    public int Column;
+    public int StateSize;
+
+    public readonly void Store(int row, int column, float value)
+    {
+        var nIndex = Column + column;
+        if (row < Rows && nIndex < StateSize)
+            States[((RowBase + row) * StateSize) + nIndex] = value;
+    }
+}

@@ -1,0 +1,75 @@
+using ILGPU;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime.Cuda;
+using WarmGate.Kernels.Numerics;
+using WarmGate.Kernels.Ssd;
+
+namespace WarmGate.Kernels.Tests.Ssd;
+
+/// <summary>
+/// The tensor-core kernels through ILGPU's PTX backend (no GPU needed): every tensor-core CUDA
+/// candidate compiles, the CUDA branch of the MMA block is the one kept (the mma instruction is in
+/// the PTX, the CPU emulation is not), and the static shared memory stays under 48 KB.
+/// </summary>
+public sealed class SsdTcPtxCompileTests
+{
+    private const string Mma = "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32";
+
+    private static readonly SsdOptions AllOn = new()
+    {
+        DtSoftplus = true, HasDtBias = true, DMode = SsdDMode.PerChannel, HasZ = true, HasInitialStates = true,
+        DtMin = 0.001f, DtMax = 1f, InputDtype = Dtype.F16, StateDtype = Dtype.F16,
+    };
+
+    public static TheoryData<string> TensorCoreCandidates =>
+        [.. SsdPrefillConfig.Candidates(cuda: true).Where(c => c.TensorCores).Select(c => c.ToString())];
+
+    private static string Ptx(PTXBackend backend, System.Reflection.MethodInfo kernel) =>
+        ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(kernel), default)).PTXAssembly;
+
+    private static long SharedBytes(string ptx) =>
+        System.Text.RegularExpressions.Regex.Matches(ptx, @"\.shared \.align \d+ \.b8 \w+\[(\d+)\]")
+            .Sum(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+    [Theory]
+    [MemberData(nameof(TensorCoreCandidates))]
+    public void Every_tensor_core_candidate_compiles_to_mma_ptx(string config)
+    {
+        using var context = Context.Create(builder => builder.Optimize(OptimizationLevel.O1));
+        using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, nvvmAPI: null!);
+        var plan = new SsdKernelPlan(new SsdShape(8, 64, 2, 128), AllOn, SsdPrefillConfig.Parse(config));
+        foreach (var kernel in new[] { plan.ChunkState, plan.Bmm, plan.ChunkScan })
+        {
+            kernel.DeclaringType!.Name.Should().StartWith("SsdTc", "a TC=1 config with fp16 inputs runs the tensor-core kernels");
+            var ptx = Ptx(backend, kernel);
+            ptx.Should().Contain(".entry", $"{kernel.DeclaringType.Name} should compile to a PTX entry point");
+            ptx.Should().Contain(Mma, $"{kernel.DeclaringType.Name} should issue tensor-core products");
+            ptx.Should().Contain("cvt.rn.f16.f32", "operands are rounded to fp16 when staged");
+            SharedBytes(ptx).Should().BeLessThanOrEqualTo(48 * 1024, $"{kernel.DeclaringType.Name} static shared memory must fit 48 KB");
+        }
+    }
+
+    [Theory]
+    [InlineData(Dtype.F32)]
+    [InlineData(Dtype.F16)]
+    public void Other_options_compile_and_fp32_states_feed_the_products(Dtype stateDtype)
+    {
+        using var context = Context.Create(builder => builder.Optimize(OptimizationLevel.O1));
+        using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, nvvmAPI: null!);
+        var options = new SsdOptions { InputDtype = Dtype.F16, StateDtype = stateDtype };
+        var config = SsdPrefillConfig.Candidates(cuda: true).First(c => c.TensorCores);
+        var plan = new SsdKernelPlan(new SsdShape(4, 64, 1, 128), options, config);
+        Ptx(backend, plan.ChunkScan).Should().Contain(Mma);
+    }
+
+    [Fact]
+    public void Fp32_inputs_close_the_simt_kernels_even_for_a_tensor_core_config()
+    {
+        var config = SsdPrefillConfig.Candidates(cuda: true).First(c => c.TensorCores);
+        var plan = new SsdKernelPlan(new SsdShape(4, 64, 1, 128), new SsdOptions(), config);
+        plan.ChunkScan.DeclaringType.Should().Be(typeof(SsdChunkScanKernel));
+        plan.ChunkState.DeclaringType.Should().Be(typeof(SsdChunkStateKernel));
+        plan.Bmm.DeclaringType.Should().Be(typeof(SsdBmmKernel));
+    }
+}
