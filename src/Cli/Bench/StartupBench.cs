@@ -45,22 +45,24 @@ internal sealed class StartupBench(BenchContext context)
         var path = Path.Combine(Path.GetTempPath(), $"warmgate-bench-{Guid.NewGuid():N}.json");
         int rejected;
         double firstMs;
-        TimingStats steady;
-        int postWarmupWork;
+        ServeResult served;
         try
         {
             TuningTableWriter.WriteFile(table, path);
-            using var served = Mamba2Runtime.Load(model, settings.Device, settings.Tuner);
-            tableLoad = served.LoadTime;
-            rejected = served.UseTables([TuningTableReader.ReadFile(path)]).Rejected.Count;
-            tableWarmup = served.Warmup();
-            (firstMs, steady, postWarmupWork) = Serve(served);
+            using var runtime = Mamba2Runtime.Load(model, settings.Device, settings.Tuner);
+            tableLoad = runtime.LoadTime;
+            rejected = runtime.UseTables([TuningTableReader.ReadFile(path)]).Rejected.Count;
+            tableWarmup = runtime.Warmup();
+            served = Serve(runtime);
         }
         finally
         {
             File.Delete(path);
         }
+        var steady = served.Steady;
+        firstMs = served.FirstMs;
         context.Progress($"startup {model}: warmup with table {Ms(tableWarmup.Duration):F0} ms; first request {firstMs:F2} ms, steady median {steady.MedianUs / 1000:F2} ms");
+        context.Progress($"startup {model}: first request JIT-compiled {served.First.JitMethods} methods ({served.First.JitMs:F2} ms on the request thread), allocated {served.First.DeviceAllocations} device buffers; the other requests {served.Rest.JitMethods} methods, {served.Rest.DeviceAllocations} buffers");
 
         using (var warm = Mamba2Runtime.Load(model, settings.Device, settings.Tuner))
             warmTuning = warm.Warmup();
@@ -91,7 +93,13 @@ internal sealed class StartupBench(BenchContext context)
             .Add("steady_p10_ms", steady.P10Us / 1000)
             .Add("steady_p90_ms", steady.P90Us / 1000)
             .Add("first_over_steady", firstMs / steadyMs)
-            .Add("post_warmup_compiles_or_tunes", postWarmupWork);
+            .Add("first_request_jit_methods", served.First.JitMethods)
+            .Add("first_request_jit_ms", served.First.JitMs)
+            .Add("first_request_device_allocations", served.First.DeviceAllocations)
+            .Add("steady_jit_methods", served.Rest.JitMethods)
+            .Add("steady_device_allocations", served.Rest.DeviceAllocations)
+            .Add("tiered_compilation", TieredCompilationSetting())
+            .Add("post_warmup_compiles_or_tunes", served.PostWarmupWork);
         context.Sink.Write(line);
     }
 
@@ -105,9 +113,10 @@ internal sealed class StartupBench(BenchContext context)
 
     /// <summary>
     /// The requests after warmup, one at a time: a prefill of the prompt and greedy decode steps.
-    /// Returns the first one's time, the others' stats, and how many compiles or tunes they caused.
+    /// Returns the first one's time, the others' stats, what the first and the others cost besides
+    /// kernels (.NET JIT compilations, device allocations), and how many compiles or tunes they caused.
     /// </summary>
-    private (double FirstMs, TimingStats Steady, int PostWarmupWork) Serve(Mamba2Runtime runtime)
+    private ServeResult Serve(Mamba2Runtime runtime)
     {
         var settings = context.Settings;
         var work = 0;
@@ -117,14 +126,48 @@ internal sealed class StartupBench(BenchContext context)
         });
         var random = new Random(99);
         var times = new List<double>();
+        HostCost first = default, rest = default;
         foreach (var length in settings.RequestLengths)
         {
             var prompt = Enumerable.Range(0, length).Select(_ => random.Next(runtime.Config.VocabSize)).ToArray();
+            var probe = HostCost.Probe.Start(runtime);
             var start = Stopwatch.GetTimestamp();
             runtime.Generate([prompt], settings.RequestNewTokens);
             times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            var cost = probe.Stop();
+            if (times.Count == 1) first = cost;
+            else rest += cost;
         }
-        return (times[0] / 1000, TimingStats.Of(times.Skip(1).ToArray()), work);
+        return new ServeResult(times[0] / 1000, TimingStats.Of(times.Skip(1).ToArray()), first, rest, work);
+    }
+
+    /// <summary>"default", or the value of <c>DOTNET_TieredCompilation</c> / <c>DOTNET_TC_QuickJit</c> when set.</summary>
+    private static string TieredCompilationSetting()
+    {
+        var tiered = Environment.GetEnvironmentVariable("DOTNET_TieredCompilation");
+        var quick = Environment.GetEnvironmentVariable("DOTNET_TC_QuickJit");
+        return tiered is null && quick is null ? "default" : $"TieredCompilation={tiered ?? "-"},TC_QuickJit={quick ?? "-"}";
+    }
+
+    private sealed record ServeResult(double FirstMs, TimingStats Steady, HostCost First, HostCost Rest, int PostWarmupWork);
+
+    /// <summary>What requests cost besides kernels: methods the .NET JIT compiled (any thread), JIT time on the request thread, device buffers allocated.</summary>
+    private readonly record struct HostCost(long JitMethods, double JitMs, long DeviceAllocations)
+    {
+        public static HostCost operator +(HostCost a, HostCost b) =>
+            new(a.JitMethods + b.JitMethods, a.JitMs + b.JitMs, a.DeviceAllocations + b.DeviceAllocations);
+
+        public readonly record struct Probe(Mamba2Runtime Runtime, long Methods, TimeSpan Jit, long Allocations)
+        {
+            public static Probe Start(Mamba2Runtime runtime) => new(
+                runtime, System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime(currentThread: true),
+                runtime.DeviceBufferAllocations);
+
+            public HostCost Stop() => new(
+                System.Runtime.JitInfo.GetCompiledMethodCount() - Methods,
+                (System.Runtime.JitInfo.GetCompilationTime(currentThread: true) - Jit).TotalMilliseconds,
+                Runtime.DeviceBufferAllocations - Allocations);
+        }
     }
 
     private static double Ms(TimeSpan span) => span.TotalMilliseconds;
