@@ -13,8 +13,13 @@ namespace WarmGate.Cli.Bench;
 /// <item>build a table from its tuned entries, write it to a temporary file, read it back, load a
 /// fresh runtime with it and warm up (no tuning), then serve ten requests of varied lengths:
 /// the first against the median of the other nine;</item>
+/// <item>the warmup of 2 again on fresh runtimes: compiling one kernel at a time, and with the
+/// driver's module loads concurrent too (2 compiles on all cores but loads modules one at a time);</item>
 /// <item>load and warm up with tuning again, now in a warm process, as the fair comparison for 2.</item>
 /// </list>
+/// The first request also reports the .NET JIT work and device allocations it did, against the
+/// sum over the other requests. On CUDA the driver caches JIT-compiled PTX on disk: set
+/// <c>CUDA_CACHE_DISABLE=1</c> to measure every warmup with a cold driver cache.
 /// </summary>
 internal sealed class StartupBench(BenchContext context)
 {
@@ -43,26 +48,36 @@ internal sealed class StartupBench(BenchContext context)
         context.Progress($"startup {model}: load {Ms(coldLoad):F0} ms, warmup with tuning (cold process) {Ms(coldTuning.Duration):F0} ms, {table.Entries.Count} table entries");
 
         var path = Path.Combine(Path.GetTempPath(), $"warmgate-bench-{Guid.NewGuid():N}.json");
-        int rejected;
+        int rejected, compileThreads;
         double firstMs;
         ServeResult served;
+        WarmupReport serialWarmup, concurrentLoadsWarmup;
         try
         {
             TuningTableWriter.WriteFile(table, path);
-            using var runtime = Mamba2Runtime.Load(model, settings.Device, settings.Tuner);
-            tableLoad = runtime.LoadTime;
-            rejected = runtime.UseTables([TuningTableReader.ReadFile(path)]).Rejected.Count;
-            tableWarmup = runtime.Warmup();
-            served = Serve(runtime);
+            using (var runtime = Mamba2Runtime.Load(model, settings.Device, settings.Tuner))
+            {
+                tableLoad = runtime.LoadTime;
+                compileThreads = runtime.WarmupCompileConcurrency;
+                rejected = runtime.UseTables([TuningTableReader.ReadFile(path)]).Rejected.Count;
+                tableWarmup = runtime.Warmup();
+                served = Serve(runtime);
+            }
+            // The same warmup compiling one kernel at a time, and with module loads concurrent too.
+            serialWarmup = WarmUpWithTable(model, path, concurrency: 1, serializeLoads: true);
+            concurrentLoadsWarmup = WarmUpWithTable(model, path, compileThreads, serializeLoads: false);
         }
         finally
         {
             File.Delete(path);
         }
+        context.Progress(
+            $"startup {model}: warmup with table: {Ms(tableWarmup.Duration):F0} ms compiling on {compileThreads} threads (module loads serialized), " +
+            $"{Ms(serialWarmup.Duration):F0} ms on one thread, {Ms(concurrentLoadsWarmup.Duration):F0} ms with concurrent module loads");
         var steady = served.Steady;
         firstMs = served.FirstMs;
         context.Progress($"startup {model}: warmup with table {Ms(tableWarmup.Duration):F0} ms; first request {firstMs:F2} ms, steady median {steady.MedianUs / 1000:F2} ms");
-        context.Progress($"startup {model}: first request JIT-compiled {served.First.JitMethods} methods ({served.First.JitMs:F2} ms on the request thread), allocated {served.First.DeviceAllocations} device buffers; the other requests {served.Rest.JitMethods} methods, {served.Rest.DeviceAllocations} buffers");
+        context.Progress($"startup {model}: first request JIT-compiled {served.First.JitMethods} methods ({served.First.JitMs:F2} ms on the request thread), {served.First.Collections} GCs, allocated {served.First.DeviceAllocations} device buffers; the other requests together {served.Rest.JitMethods} methods, {served.Rest.Collections} GCs, {served.Rest.DeviceAllocations} buffers");
 
         using (var warm = Mamba2Runtime.Load(model, settings.Device, settings.Tuner))
             warmTuning = warm.Warmup();
@@ -85,6 +100,13 @@ internal sealed class StartupBench(BenchContext context)
             .Add("warmup_table_compiles", tableWarmup.Compilations)
             .Add("warmup_table_tunes", tableWarmup.TuningRuns)
             .Add("warmup_speedup", Ms(warmTuning.Duration) / Ms(tableWarmup.Duration))
+            .Add("warmup_table_compile_threads", compileThreads)
+            .Add("warmup_table_serial_ms", Ms(serialWarmup.Duration))
+            .Add("warmup_table_serial_compiles", serialWarmup.Compilations)
+            .Add("warmup_table_concurrent_loads_ms", Ms(concurrentLoadsWarmup.Duration))
+            .Add("warmup_table_concurrent_loads_compiles", concurrentLoadsWarmup.Compilations)
+            .Add("warmup_speedup_serial", Ms(warmTuning.Duration) / Ms(serialWarmup.Duration))
+            .Add("warmup_speedup_concurrent_loads", Ms(warmTuning.Duration) / Ms(concurrentLoadsWarmup.Duration))
             .Add("requests", settings.RequestLengths.Count)
             .Add("request_lengths", string.Join(",", settings.RequestLengths))
             .Add("request_new_tokens", settings.RequestNewTokens)
@@ -95,12 +117,25 @@ internal sealed class StartupBench(BenchContext context)
             .Add("first_over_steady", firstMs / steadyMs)
             .Add("first_request_jit_methods", served.First.JitMethods)
             .Add("first_request_jit_ms", served.First.JitMs)
+            .Add("first_request_gcs", served.First.Collections)
             .Add("first_request_device_allocations", served.First.DeviceAllocations)
             .Add("steady_jit_methods", served.Rest.JitMethods)
+            .Add("steady_gcs", served.Rest.Collections)
             .Add("steady_device_allocations", served.Rest.DeviceAllocations)
             .Add("tiered_compilation", TieredCompilationSetting())
             .Add("post_warmup_compiles_or_tunes", served.PostWarmupWork);
         context.Sink.Write(line);
+    }
+
+    /// <summary>A fresh runtime warmed up with the table at <paramref name="path"/>, compiling on <paramref name="concurrency"/> threads.</summary>
+    private WarmupReport WarmUpWithTable(string model, string path, int concurrency, bool serializeLoads)
+    {
+        var settings = context.Settings;
+        using var runtime = Mamba2Runtime.Load(model, settings.Device, settings.Tuner);
+        runtime.WarmupCompileConcurrency = concurrency;
+        runtime.Registry.SerializeModuleLoads = serializeLoads;
+        runtime.UseTables([TuningTableReader.ReadFile(path)]);
+        return runtime.Warmup();
     }
 
     /// <summary>A table of everything the runtime tuned, for its device.</summary>
@@ -127,12 +162,16 @@ internal sealed class StartupBench(BenchContext context)
         var random = new Random(99);
         var times = new List<double>();
         HostCost first = default, rest = default;
+        // The probe's own code is JIT-compiled here, not inside the first request's window.
+        _ = HostCost.Probe.Start(runtime).Stop() + default(HostCost);
+        _ = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp()).TotalMicroseconds;
         foreach (var length in settings.RequestLengths)
         {
             var prompt = Enumerable.Range(0, length).Select(_ => random.Next(runtime.Config.VocabSize)).ToArray();
+            int[][] batch = [prompt];
             var probe = HostCost.Probe.Start(runtime);
             var start = Stopwatch.GetTimestamp();
-            runtime.Generate([prompt], settings.RequestNewTokens);
+            runtime.Generate(batch, settings.RequestNewTokens);
             times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
             var cost = probe.Stop();
             if (times.Count == 1) first = cost;
@@ -151,21 +190,27 @@ internal sealed class StartupBench(BenchContext context)
 
     private sealed record ServeResult(double FirstMs, TimingStats Steady, HostCost First, HostCost Rest, int PostWarmupWork);
 
-    /// <summary>What requests cost besides kernels: methods the .NET JIT compiled (any thread), JIT time on the request thread, device buffers allocated.</summary>
-    private readonly record struct HostCost(long JitMethods, double JitMs, long DeviceAllocations)
+    /// <summary>
+    /// What requests cost besides kernels: methods the .NET JIT compiled (any thread: tier-1
+    /// recompilations run in the background), JIT time on the request thread, garbage collections
+    /// (any generation), device buffers allocated.
+    /// </summary>
+    private readonly record struct HostCost(long JitMethods, double JitMs, int Collections, long DeviceAllocations)
     {
         public static HostCost operator +(HostCost a, HostCost b) =>
-            new(a.JitMethods + b.JitMethods, a.JitMs + b.JitMs, a.DeviceAllocations + b.DeviceAllocations);
+            new(a.JitMethods + b.JitMethods, a.JitMs + b.JitMs, a.Collections + b.Collections, a.DeviceAllocations + b.DeviceAllocations);
 
-        public readonly record struct Probe(Mamba2Runtime Runtime, long Methods, TimeSpan Jit, long Allocations)
+        public readonly record struct Probe(Mamba2Runtime Runtime, long Methods, TimeSpan Jit, int Collections, long Allocations)
         {
             public static Probe Start(Mamba2Runtime runtime) => new(
                 runtime, System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime(currentThread: true),
-                runtime.DeviceBufferAllocations);
+                GC.CollectionCount(0), runtime.DeviceBufferAllocations);
 
+            // Gen-0 counts include the collections of every higher generation.
             public HostCost Stop() => new(
                 System.Runtime.JitInfo.GetCompiledMethodCount() - Methods,
                 (System.Runtime.JitInfo.GetCompilationTime(currentThread: true) - Jit).TotalMilliseconds,
+                GC.CollectionCount(0) - Collections,
                 Runtime.DeviceBufferAllocations - Allocations);
         }
     }
