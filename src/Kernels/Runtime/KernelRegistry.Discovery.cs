@@ -4,9 +4,10 @@ public sealed partial class KernelRegistry
 {
     /// <summary>
     /// Starts a discovery pass: until <see cref="KernelDiscovery.CompileAll"/> or disposal, a
-    /// request for a kernel that is not loaded yet is recorded and answered with a launcher that
-    /// does nothing, so a dry run of the warmup lists every kernel it needs without waiting for
-    /// any. While this registry's runtime is tuning (between its <see cref="KernelEventKind.TuneStarted"/>
+    /// request from the calling thread for a kernel that is not loaded yet is recorded and
+    /// answered with a launcher that does nothing, so a dry run of the warmup lists every kernel
+    /// it needs without waiting for any. Other threads' requests compile as usual (they are not
+    /// part of the dry run and need real kernels). While this registry's runtime is tuning (between its <see cref="KernelEventKind.TuneStarted"/>
     /// and <see cref="KernelEventKind.Tuned"/> events) kernels compile for real, so candidates are
     /// measured on real kernels. Results computed during discovery are meaningless.
     /// </summary>
@@ -37,6 +38,7 @@ public sealed partial class KernelRegistry
         private readonly List<CompileRequest> requests = [];
         private readonly HashSet<CacheKey> seen = [];
         private readonly IDisposable tuningWatch;
+        private readonly int thread = Environment.CurrentManagedThreadId;
         private int tuning;
 
         internal KernelDiscovery(KernelRegistry registry)
@@ -59,10 +61,10 @@ public sealed partial class KernelRegistry
             }
         }
 
-        /// <summary>Records <paramref name="request"/> instead of compiling it now; false while tuning.</summary>
+        /// <summary>Records <paramref name="request"/> instead of compiling it now; false while tuning or on another thread.</summary>
         internal bool TryDefer(CompileRequest request)
         {
-            if (Volatile.Read(ref tuning) > 0) return false;
+            if (Environment.CurrentManagedThreadId != thread || Volatile.Read(ref tuning) > 0) return false;
             lock (requests)
             {
                 if (seen.Add(request.CacheKey)) requests.Add(request);

@@ -95,6 +95,21 @@ public sealed class KernelDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public void Other_threads_get_real_kernels_while_one_thread_discovers()
+    {
+        using var registry = new KernelRegistry(device.Accelerator, runtime);
+        using var buffer = device.Accelerator.Allocate1D(new[] { 1f });
+        using var discovery = registry.BeginDiscovery();
+        var other = new Thread(() => Launch(registry, negate: false, buffer));
+        other.Start();
+        other.Join();
+
+        buffer.GetAsArray1D().Should().Equal([2f], "a request outside the dry run must really run");
+        registry.Compilations.Should().Be(1);
+        discovery.Count.Should().Be(0);
+    }
+
+    [Fact]
     public void One_discovery_at_a_time_and_disposing_it_compiles_nothing()
     {
         using var registry = new KernelRegistry(device.Accelerator, runtime);
