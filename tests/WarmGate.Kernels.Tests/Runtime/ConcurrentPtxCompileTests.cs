@@ -30,11 +30,32 @@ public sealed partial class ConcurrentPtxCompileTests
             .ToArray();
     }
 
-    /// <summary>The PTX with ILGPU's generated symbol numbers (which follow compile order) masked.</summary>
-    private static string Normalized(string ptx) => Numbers().Replace(ptx, "_N");
+    /// <summary>
+    /// The PTX up to names: ILGPU orders IR values by ids from one process-wide counter
+    /// (<c>InstanceId.CreateNew</c>), so symbol and register numbers depend on what else was compiled
+    /// before, in this process, by any test. Symbol numbers are masked, registers renamed in order
+    /// of first use, register counts masked; the instructions must be the same.
+    /// </summary>
+    private static string Normalized(string ptx)
+    {
+        var masked = RegisterCounts().Replace(Numbers().Replace(ptx, "_N"), "<N>");
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        return Registers().Replace(masked, m =>
+        {
+            if (!names.TryGetValue(m.Value, out var name))
+                names[m.Value] = name = $"%{m.Groups[1].Value}#{names.Count}";
+            return name;
+        });
+    }
 
     [GeneratedRegex(@"_\d+")]
     private static partial Regex Numbers();
+
+    [GeneratedRegex(@"<\d+>")]
+    private static partial Regex RegisterCounts();
+
+    [GeneratedRegex(@"%([a-z]+)(\d+)\b")]
+    private static partial Regex Registers();
 
     private static Dictionary<MethodInfo, string> CompileAll(MethodInfo[] kernels, int threads)
     {
