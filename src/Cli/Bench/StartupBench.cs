@@ -13,8 +13,13 @@ namespace WarmGate.Cli.Bench;
 /// <item>build a table from its tuned entries, write it to a temporary file, read it back, load a
 /// fresh runtime with it and warm up (no tuning), then serve ten requests of varied lengths:
 /// the first against the median of the other nine;</item>
+/// <item>the warmup of 2 again on fresh runtimes: compiling one kernel at a time, and with the
+/// driver's module loads concurrent too (2 compiles on all cores but loads modules one at a time);</item>
 /// <item>load and warm up with tuning again, now in a warm process, as the fair comparison for 2.</item>
 /// </list>
+/// The first request also reports the .NET JIT work and device allocations it did, against the
+/// sum over the other requests. On CUDA the driver caches JIT-compiled PTX on disk: set
+/// <c>CUDA_CACHE_DISABLE=1</c> to measure every warmup with a cold driver cache.
 /// </summary>
 internal sealed class StartupBench(BenchContext context)
 {
@@ -43,24 +48,36 @@ internal sealed class StartupBench(BenchContext context)
         context.Progress($"startup {model}: load {Ms(coldLoad):F0} ms, warmup with tuning (cold process) {Ms(coldTuning.Duration):F0} ms, {table.Entries.Count} table entries");
 
         var path = Path.Combine(Path.GetTempPath(), $"warmgate-bench-{Guid.NewGuid():N}.json");
-        int rejected;
+        int rejected, compileThreads;
         double firstMs;
-        TimingStats steady;
-        int postWarmupWork;
+        ServeResult served;
+        WarmupReport serialWarmup, concurrentLoadsWarmup;
         try
         {
             TuningTableWriter.WriteFile(table, path);
-            using var served = Mamba2Runtime.Load(model, settings.Device, settings.Tuner);
-            tableLoad = served.LoadTime;
-            rejected = served.UseTables([TuningTableReader.ReadFile(path)]).Rejected.Count;
-            tableWarmup = served.Warmup();
-            (firstMs, steady, postWarmupWork) = Serve(served);
+            using (var runtime = Mamba2Runtime.Load(model, settings.Device, settings.Tuner))
+            {
+                tableLoad = runtime.LoadTime;
+                compileThreads = runtime.WarmupCompileConcurrency;
+                rejected = runtime.UseTables([TuningTableReader.ReadFile(path)]).Rejected.Count;
+                tableWarmup = runtime.Warmup();
+                served = Serve(runtime);
+            }
+            // The same warmup compiling one kernel at a time, and with module loads concurrent too.
+            serialWarmup = WarmUpWithTable(model, path, concurrency: 1, serializeLoads: true);
+            concurrentLoadsWarmup = WarmUpWithTable(model, path, compileThreads, serializeLoads: false);
         }
         finally
         {
             File.Delete(path);
         }
+        context.Progress(
+            $"startup {model}: warmup with table: {Ms(tableWarmup.Duration):F0} ms compiling on {compileThreads} threads (module loads serialized), " +
+            $"{Ms(serialWarmup.Duration):F0} ms on one thread, {Ms(concurrentLoadsWarmup.Duration):F0} ms with concurrent module loads");
+        var steady = served.Steady;
+        firstMs = served.FirstMs;
         context.Progress($"startup {model}: warmup with table {Ms(tableWarmup.Duration):F0} ms; first request {firstMs:F2} ms, steady median {steady.MedianUs / 1000:F2} ms");
+        context.Progress($"startup {model}: first request JIT-compiled {served.First.JitMethods} methods ({served.First.JitMs:F2} ms on the request thread), {served.First.Collections} GCs, allocated {served.First.DeviceAllocations} device buffers; the other requests together {served.Rest.JitMethods} methods, {served.Rest.Collections} GCs, {served.Rest.DeviceAllocations} buffers");
 
         using (var warm = Mamba2Runtime.Load(model, settings.Device, settings.Tuner))
             warmTuning = warm.Warmup();
@@ -83,6 +100,13 @@ internal sealed class StartupBench(BenchContext context)
             .Add("warmup_table_compiles", tableWarmup.Compilations)
             .Add("warmup_table_tunes", tableWarmup.TuningRuns)
             .Add("warmup_speedup", Ms(warmTuning.Duration) / Ms(tableWarmup.Duration))
+            .Add("warmup_table_compile_threads", compileThreads)
+            .Add("warmup_table_serial_ms", Ms(serialWarmup.Duration))
+            .Add("warmup_table_serial_compiles", serialWarmup.Compilations)
+            .Add("warmup_table_concurrent_loads_ms", Ms(concurrentLoadsWarmup.Duration))
+            .Add("warmup_table_concurrent_loads_compiles", concurrentLoadsWarmup.Compilations)
+            .Add("warmup_speedup_serial", Ms(warmTuning.Duration) / Ms(serialWarmup.Duration))
+            .Add("warmup_speedup_concurrent_loads", Ms(warmTuning.Duration) / Ms(concurrentLoadsWarmup.Duration))
             .Add("requests", settings.RequestLengths.Count)
             .Add("request_lengths", string.Join(",", settings.RequestLengths))
             .Add("request_new_tokens", settings.RequestNewTokens)
@@ -91,8 +115,27 @@ internal sealed class StartupBench(BenchContext context)
             .Add("steady_p10_ms", steady.P10Us / 1000)
             .Add("steady_p90_ms", steady.P90Us / 1000)
             .Add("first_over_steady", firstMs / steadyMs)
-            .Add("post_warmup_compiles_or_tunes", postWarmupWork);
+            .Add("first_request_jit_methods", served.First.JitMethods)
+            .Add("first_request_jit_ms", served.First.JitMs)
+            .Add("first_request_gcs", served.First.Collections)
+            .Add("first_request_device_allocations", served.First.DeviceAllocations)
+            .Add("steady_jit_methods", served.Rest.JitMethods)
+            .Add("steady_gcs", served.Rest.Collections)
+            .Add("steady_device_allocations", served.Rest.DeviceAllocations)
+            .Add("tiered_compilation", TieredCompilationSetting())
+            .Add("post_warmup_compiles_or_tunes", served.PostWarmupWork);
         context.Sink.Write(line);
+    }
+
+    /// <summary>A fresh runtime warmed up with the table at <paramref name="path"/>, compiling on <paramref name="concurrency"/> threads.</summary>
+    private WarmupReport WarmUpWithTable(string model, string path, int concurrency, bool serializeLoads)
+    {
+        var settings = context.Settings;
+        using var runtime = Mamba2Runtime.Load(model, settings.Device, settings.Tuner);
+        runtime.WarmupCompileConcurrency = concurrency;
+        runtime.Registry.SerializeModuleLoads = serializeLoads;
+        runtime.UseTables([TuningTableReader.ReadFile(path)]);
+        return runtime.Warmup();
     }
 
     /// <summary>A table of everything the runtime tuned, for its device.</summary>
@@ -105,9 +148,10 @@ internal sealed class StartupBench(BenchContext context)
 
     /// <summary>
     /// The requests after warmup, one at a time: a prefill of the prompt and greedy decode steps.
-    /// Returns the first one's time, the others' stats, and how many compiles or tunes they caused.
+    /// Returns the first one's time, the others' stats, what the first and the others cost besides
+    /// kernels (.NET JIT compilations, device allocations), and how many compiles or tunes they caused.
     /// </summary>
-    private (double FirstMs, TimingStats Steady, int PostWarmupWork) Serve(Mamba2Runtime runtime)
+    private ServeResult Serve(Mamba2Runtime runtime)
     {
         var settings = context.Settings;
         var work = 0;
@@ -117,14 +161,58 @@ internal sealed class StartupBench(BenchContext context)
         });
         var random = new Random(99);
         var times = new List<double>();
+        HostCost first = default, rest = default;
+        // The probe's own code is JIT-compiled here, not inside the first request's window.
+        _ = HostCost.Probe.Start(runtime).Stop() + default(HostCost);
+        _ = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp()).TotalMicroseconds;
         foreach (var length in settings.RequestLengths)
         {
             var prompt = Enumerable.Range(0, length).Select(_ => random.Next(runtime.Config.VocabSize)).ToArray();
+            int[][] batch = [prompt];
+            var probe = HostCost.Probe.Start(runtime);
             var start = Stopwatch.GetTimestamp();
-            runtime.Generate([prompt], settings.RequestNewTokens);
+            runtime.Generate(batch, settings.RequestNewTokens);
             times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            var cost = probe.Stop();
+            if (times.Count == 1) first = cost;
+            else rest += cost;
         }
-        return (times[0] / 1000, TimingStats.Of(times.Skip(1).ToArray()), work);
+        return new ServeResult(times[0] / 1000, TimingStats.Of(times.Skip(1).ToArray()), first, rest, work);
+    }
+
+    /// <summary>"default", or the value of <c>DOTNET_TieredCompilation</c> / <c>DOTNET_TC_QuickJit</c> when set.</summary>
+    private static string TieredCompilationSetting()
+    {
+        var tiered = Environment.GetEnvironmentVariable("DOTNET_TieredCompilation");
+        var quick = Environment.GetEnvironmentVariable("DOTNET_TC_QuickJit");
+        return tiered is null && quick is null ? "default" : $"TieredCompilation={tiered ?? "-"},TC_QuickJit={quick ?? "-"}";
+    }
+
+    private sealed record ServeResult(double FirstMs, TimingStats Steady, HostCost First, HostCost Rest, int PostWarmupWork);
+
+    /// <summary>
+    /// What requests cost besides kernels: methods the .NET JIT compiled (any thread: tier-1
+    /// recompilations run in the background), JIT time on the request thread, garbage collections
+    /// (any generation), device buffers allocated.
+    /// </summary>
+    private readonly record struct HostCost(long JitMethods, double JitMs, int Collections, long DeviceAllocations)
+    {
+        public static HostCost operator +(HostCost a, HostCost b) =>
+            new(a.JitMethods + b.JitMethods, a.JitMs + b.JitMs, a.Collections + b.Collections, a.DeviceAllocations + b.DeviceAllocations);
+
+        public readonly record struct Probe(Mamba2Runtime Runtime, long Methods, TimeSpan Jit, int Collections, long Allocations)
+        {
+            public static Probe Start(Mamba2Runtime runtime) => new(
+                runtime, System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime(currentThread: true),
+                GC.CollectionCount(0), runtime.DeviceBufferAllocations);
+
+            // Gen-0 counts include the collections of every higher generation.
+            public HostCost Stop() => new(
+                System.Runtime.JitInfo.GetCompiledMethodCount() - Methods,
+                (System.Runtime.JitInfo.GetCompilationTime(currentThread: true) - Jit).TotalMilliseconds,
+                GC.CollectionCount(0) - Collections,
+                Runtime.DeviceBufferAllocations - Allocations);
+        }
     }
 
     private static double Ms(TimeSpan span) => span.TotalMilliseconds;

@@ -11,7 +11,8 @@ namespace WarmGate.Kernels.Decode;
 /// </summary>
 public sealed class CacheSlots : IDisposable
 {
-    private readonly MemoryBuffer1D<int, Stride1D.Dense> buffer;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense>? owned;
+    private readonly ArrayView<int> device;
     private readonly int[] host;
 
     /// <summary>Checks <paramref name="slots"/> and uploads them to <paramref name="accelerator"/>.</summary>
@@ -25,9 +26,26 @@ public sealed class CacheSlots : IDisposable
         Validate(slots, capacity, nameof(slots));
         host = slots.ToArray();
         Capacity = capacity;
-        buffer = accelerator.Allocate1D<int>(Math.Max(host.Length, 1));
+        owned = accelerator.Allocate1D<int>(Math.Max(host.Length, 1));
+        device = owned.View.SubView(0, host.Length);
         if (host.Length > 0)
-            buffer.View.SubView(0, host.Length).CopyFromCPU(host);
+            device.CopyFromCPU(host);
+    }
+
+    /// <summary>
+    /// Checks <paramref name="slots"/> and wraps <paramref name="uploaded"/>, a device view that
+    /// already holds exactly these indices (a caller's reusable buffer, not owned: disposing this
+    /// object leaves it alone). Allocates and uploads nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">An index breaks a rule, or <paramref name="uploaded"/> has another length.</exception>
+    internal CacheSlots(ReadOnlySpan<int> slots, ArrayView<int> uploaded, int capacity)
+    {
+        Validate(slots, capacity, nameof(slots));
+        if (uploaded.Length != slots.Length)
+            throw new ArgumentException($"The uploaded view has {uploaded.Length} indices; {slots.Length} slots were given.", nameof(uploaded));
+        host = slots.ToArray();
+        Capacity = capacity;
+        device = uploaded;
     }
 
     /// <summary>The number of sequences (rows), padding rows included.</summary>
@@ -40,7 +58,7 @@ public sealed class CacheSlots : IDisposable
     public ReadOnlySpan<int> Indices => host;
 
     /// <summary>The indices on the device (<see cref="Count"/> elements).</summary>
-    public ArrayView<int> View => buffer.View.SubView(0, host.Length);
+    public ArrayView<int> View => device;
 
     /// <summary>
     /// Checks slot indices: each is negative (padding) or in [0, <paramref name="capacity"/>),
@@ -69,5 +87,5 @@ public sealed class CacheSlots : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => buffer.Dispose();
+    public void Dispose() => owned?.Dispose();
 }

@@ -10,7 +10,8 @@ namespace WarmGate.Kernels.Decode;
 /// </summary>
 public sealed class PackedSequences : IDisposable
 {
-    private readonly MemoryBuffer1D<int, Stride1D.Dense> offsets;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense>? owned;
+    private readonly ArrayView<int> offsets;
     private readonly int[] host;
 
     /// <summary>Checks the offsets and slots and uploads both.</summary>
@@ -30,7 +31,29 @@ public sealed class PackedSequences : IDisposable
         }
         host = cuSeqlens.ToArray();
         Slots = new CacheSlots(accelerator, slots, capacity);
-        offsets = accelerator.Allocate1D(host);
+        owned = accelerator.Allocate1D(host);
+        offsets = owned.View;
+    }
+
+    /// <summary>
+    /// Checks the offsets and wraps device views that already hold them and the slots (a
+    /// caller's reusable buffer, not owned: disposing this object leaves it alone). Allocates
+    /// and uploads nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">The offsets or slots break a rule, or a view has another length.</exception>
+    internal PackedSequences(ReadOnlySpan<int> cuSeqlens, ArrayView<int> uploadedCuSeqlens, CacheSlots slots)
+    {
+        Validate(cuSeqlens, nameof(cuSeqlens));
+        if (slots.Count != cuSeqlens.Length - 1)
+        {
+            throw DecodeChecks.Error(nameof(slots), "One slot per sequence",
+                $"{cuSeqlens.Length - 1} slots (cuSeqlens.Length - 1)", $"{slots.Count}");
+        }
+        if (uploadedCuSeqlens.Length != cuSeqlens.Length)
+            throw new ArgumentException($"The uploaded view has {uploadedCuSeqlens.Length} offsets; {cuSeqlens.Length} were given.", nameof(uploadedCuSeqlens));
+        host = cuSeqlens.ToArray();
+        Slots = slots;
+        offsets = uploadedCuSeqlens;
     }
 
     /// <summary>The number of sequences.</summary>
@@ -43,7 +66,7 @@ public sealed class PackedSequences : IDisposable
     public ReadOnlySpan<int> CuSeqlens => host;
 
     /// <summary>The offsets on the device (nseq+1 elements).</summary>
-    public ArrayView<int> CuSeqlensView => offsets.View;
+    public ArrayView<int> CuSeqlensView => offsets;
 
     /// <summary>The slot of each sequence.</summary>
     public CacheSlots Slots { get; }
@@ -69,7 +92,7 @@ public sealed class PackedSequences : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        offsets.Dispose();
+        owned?.Dispose();
         Slots.Dispose();
     }
 }

@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using WarmGate.Kernels.Runtime;
 
 namespace WarmGate.Kernels.Model;
 
@@ -22,8 +23,8 @@ public sealed class Mamba2Cache : IDisposable
         ssm = new MemoryBuffer1D<float, Stride1D.Dense>[config.NumHiddenLayers];
         for (var i = 0; i < config.NumHiddenLayers; i++)
         {
-            conv[i] = accelerator.Allocate1D<float>((long)slots * Math.Max(1, ConvSlotSize));
-            ssm[i] = accelerator.Allocate1D<float>((long)slots * SsmSlotSize);
+            conv[i] = DeviceAllocations.Allocate1D<float>(accelerator, (long)slots * Math.Max(1, ConvSlotSize));
+            ssm[i] = DeviceAllocations.Allocate1D<float>(accelerator, (long)slots * SsmSlotSize);
             conv[i].MemSetToZero();
             ssm[i].MemSetToZero();
         }

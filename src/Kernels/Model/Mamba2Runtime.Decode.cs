@@ -25,12 +25,15 @@ public sealed partial class Mamba2Runtime
         {
             var c = Config;
             int b = tokens.Length, hd = c.HiddenSize, inner = c.IntermediateSize, convDim = c.ConvDim, proj = c.InProjOutSize;
-            var accelerator = Device.Accelerator;
-            var stream = accelerator.DefaultStream;
-            var ids = workspace.Upload("ids", tokens);
+            var stream = Device.Accelerator.DefaultStream;
+            // Token ids and slots in one staged upload.
+            var staged = workspace.Stage(2 * b);
+            tokens.CopyTo(staged);
+            slots.CopyTo(staged[b..]);
+            var indices = workspace.Upload("indices", 2 * b);
+            var cacheSlots = new CacheSlots(slots, indices.SubView(b, b), cache.Slots);
             var hidden = workspace.Get<float>("hidden", (long)b * hd);
-            elementwise.Gather(DeviceWeights.Embeddings.View, c.VocabSize, hd, ids, tokens, hidden);
-            using var cacheSlots = new CacheSlots(accelerator, slots, cache.Slots);
+            elementwise.Gather(DeviceWeights.Embeddings.View, c.VocabSize, hd, indices.SubView(0, b), tokens, hidden);
             var shape = new StateUpdateShape(c.NumHeads, c.HeadDim, c.NGroups, c.StateSize);
             // transformers' Mamba2 clamps dt to time_step_limit in decode too (torch path); so does this runtime.
             var options = new StateUpdateOptions(
@@ -61,7 +64,7 @@ public sealed partial class Mamba2Runtime
                 }, cacheSlots, stream: stream);
                 MixerOutput(w, projected, y, hidden, b);
             }
-            var logits = LmHead(hidden, b, null);
+            var logits = LmHead(hidden, b);
             var vocab = c.VocabSize;
             return Enumerable.Range(0, b).Select(i => logits.AsSpan(i * vocab, vocab).ToArray()).ToArray();
         }
@@ -85,16 +88,24 @@ public sealed partial class Mamba2Runtime
     {
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxNewTokens);
-        using var cache = CreateCache(prompts.Count);
-        var slots = Enumerable.Range(0, prompts.Count).ToArray();
-        var generated = prompts.Select(_ => new int[maxNewTokens]).ToArray();
-        var logits = Prefill(prompts, cache);
-        for (var step = 0; ; step++)
+        // A pooled cache: the prefill from zeros below overwrites every state of its slots.
+        var cache = caches.Rent(prompts.Count);
+        try
         {
-            var next = logits.Select(ArgMax).ToArray();
-            for (var s = 0; s < prompts.Count; s++) generated[s][step] = next[s];
-            if (step + 1 == maxNewTokens) return generated;
-            logits = Decode(next, cache, slots);
+            var slots = Enumerable.Range(0, prompts.Count).ToArray();
+            var generated = prompts.Select(_ => new int[maxNewTokens]).ToArray();
+            var logits = Prefill(prompts, cache);
+            for (var step = 0; ; step++)
+            {
+                var next = logits.Select(ArgMax).ToArray();
+                for (var s = 0; s < prompts.Count; s++) generated[s][step] = next[s];
+                if (step + 1 == maxNewTokens) return generated;
+                logits = Decode(next, cache, slots);
+            }
+        }
+        finally
+        {
+            caches.Return(cache);
         }
     }
 }

@@ -26,10 +26,17 @@ public sealed partial class Mamba2Runtime
     public float[][] PrefillAllLogits(int[] prompt)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        using var cache = CreateCache(1);
-        var logits = PrefillCore([prompt], cache, 0, continueFromCache: false, allPositions: true);
-        var vocab = Config.VocabSize;
-        return Enumerable.Range(0, prompt.Length).Select(t => logits.AsSpan(t * vocab, vocab).ToArray()).ToArray();
+        var cache = caches.Rent(1);
+        try
+        {
+            var logits = PrefillCore([prompt], cache, 0, continueFromCache: false, allPositions: true);
+            var vocab = Config.VocabSize;
+            return Enumerable.Range(0, prompt.Length).Select(t => logits.AsSpan(t * vocab, vocab).ToArray()).ToArray();
+        }
+        finally
+        {
+            caches.Return(cache);
+        }
     }
 
     private float[] PrefillCore(IReadOnlyList<int[]> prompts, Mamba2Cache cache, int firstSlot, bool continueFromCache, bool allPositions)
@@ -37,27 +44,40 @@ public sealed partial class Mamba2Runtime
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(cache);
         if (prompts.Count == 0) throw new ArgumentException("At least one prompt is needed.", nameof(prompts));
-        var cu = new int[prompts.Count + 1];
-        for (var s = 0; s < prompts.Count; s++)
+        var nseq = prompts.Count;
+        var cu = new int[nseq + 1];
+        for (var s = 0; s < nseq; s++)
         {
             if (prompts[s] is not { Length: > 0 })
                 throw new ArgumentException($"Prompt {s} is empty; every prompt needs at least one token.", nameof(prompts));
             cu[s + 1] = checked(cu[s] + prompts[s].Length);
         }
-        var slots = Enumerable.Range(firstSlot, prompts.Count).ToArray();
+        var slots = new int[nseq];
+        for (var s = 0; s < nseq; s++) slots[s] = firstSlot + s;
         cache.CheckSlots(slots, nameof(firstSlot));
-        var tokens = prompts.SelectMany(p => p).ToArray();
 
         lock (gate)
         {
             var c = Config;
-            int t = tokens.Length, hd = c.HiddenSize, inner = c.IntermediateSize, convDim = c.ConvDim, proj = c.InProjOutSize;
-            var accelerator = Device.Accelerator;
-            var stream = accelerator.DefaultStream;
-            var ids = workspace.Upload("ids", tokens);
+            int t = cu[^1], hd = c.HiddenSize, inner = c.IntermediateSize, convDim = c.ConvDim, proj = c.InProjOutSize;
+            var stream = Device.Accelerator.DefaultStream;
+
+            // Every index of the request in one staged upload: token ids, offsets, slots, last rows.
+            int cuAt = t, slotsAt = cuAt + nseq + 1, lastAt = slotsAt + nseq;
+            var staged = workspace.Stage(lastAt + nseq);
+            for (var s = 0; s < nseq; s++)
+            {
+                prompts[s].CopyTo(staged[cu[s]..]);
+                staged[lastAt + s] = cu[s + 1] - 1;
+            }
+            cu.CopyTo(staged[cuAt..]);
+            slots.CopyTo(staged[slotsAt..]);
+            var indices = workspace.Upload("indices", staged.Length);
+            var packed = new PackedSequences(
+                cu, indices.SubView(cuAt, nseq + 1), new CacheSlots(slots, indices.SubView(slotsAt, nseq), cache.Slots));
+
             var hidden = workspace.Get<float>("hidden", (long)t * hd);
-            elementwise.Gather(DeviceWeights.Embeddings.View, c.VocabSize, hd, ids, tokens, hidden);
-            using var packed = new PackedSequences(accelerator, cu, slots, cache.Slots);
+            elementwise.Gather(DeviceWeights.Embeddings.View, c.VocabSize, hd, indices.SubView(0, t), staged[..t], hidden);
             var shape = SsdShapeOf(c);
             var options = SsdOptionsOf(c, continueFromCache);
 
@@ -77,8 +97,8 @@ public sealed partial class Mamba2Runtime
                 ArrayView<float>? initial = null;
                 if (continueFromCache)
                 {
-                    var copy = workspace.Get<float>("ssm-init", (long)prompts.Count * slotSize);
-                    cache.Ssm(layer).SubView((long)firstSlot * slotSize, (long)prompts.Count * slotSize).CopyTo(copy);
+                    var copy = workspace.Get<float>("ssm-init", (long)nseq * slotSize);
+                    cache.Ssm(layer).SubView((long)firstSlot * slotSize, (long)nseq * slotSize).CopyTo(copy);
                     initial = copy;
                 }
                 var args = new SsdPrefillArgs<float, float>
@@ -90,12 +110,14 @@ public sealed partial class Mamba2Runtime
                     B = xbc.SubView(inner), BStride = convDim,
                     C = xbc.SubView(inner + (c.NGroups * c.StateSize)), CStride = convDim,
                     DtBias = w.DtBias.View, D = w.D.View, InitialStates = initial,
-                    Y = y, FinalStates = cache.Ssm(layer).SubView((long)firstSlot * slotSize, (long)prompts.Count * slotSize),
+                    Y = y, FinalStates = cache.Ssm(layer).SubView((long)firstSlot * slotSize, (long)nseq * slotSize),
                 };
                 ssd.Run(stream, shape, options, ResolveSsd(stream, shape, options, args), args);
                 MixerOutput(w, projected, y, hidden, t);
             }
-            return LmHead(hidden, t, allPositions ? null : cu);
+            return allPositions
+                ? LmHead(hidden, t)
+                : LmHead(hidden, t, indices.SubView(lastAt, nseq), staged.Slice(lastAt, nseq));
         }
     }
 
@@ -123,8 +145,14 @@ public sealed partial class Mamba2Runtime
         elementwise.Add(hidden, mixed, hidden, rows * hd);
     }
 
-    /// <summary>Final norm and LM head, for every row or (with <paramref name="lastOf"/>) each sequence's last row.</summary>
-    private float[] LmHead(ArrayView<float> hidden, int rows, int[]? lastOf)
+    /// <summary>Final norm and LM head for every row.</summary>
+    private float[] LmHead(ArrayView<float> hidden, int rows) => LmHead(hidden, rows, default, [], selectRows: false);
+
+    /// <summary>Final norm and LM head for the rows in <paramref name="lastHost"/> (uploaded as <paramref name="lastDevice"/>).</summary>
+    private float[] LmHead(ArrayView<float> hidden, int rows, ArrayView<int> lastDevice, ReadOnlySpan<int> lastHost) =>
+        LmHead(hidden, rows, lastDevice, lastHost, selectRows: true);
+
+    private float[] LmHead(ArrayView<float> hidden, int rows, ArrayView<int> lastDevice, ReadOnlySpan<int> lastHost, bool selectRows)
     {
         var c = Config;
         int hd = c.HiddenSize, vocab = c.VocabSize;
@@ -132,12 +160,11 @@ public sealed partial class Mamba2Runtime
         norm.Run(hidden, rows, hd, hd, DeviceWeights.NormF.View, (float)c.LayerNormEpsilon, normed, hd);
         var input = normed;
         var outRows = rows;
-        if (lastOf is not null)
+        if (selectRows)
         {
-            var last = lastOf.Skip(1).Select(end => end - 1).ToArray();
-            input = workspace.Get<float>("last", (long)last.Length * hd);
-            elementwise.Gather(normed, rows, hd, workspace.Upload("last-ids", last), last, input);
-            outRows = last.Length;
+            input = workspace.Get<float>("last", (long)lastHost.Length * hd);
+            elementwise.Gather(normed, rows, hd, lastDevice, lastHost, input);
+            outRows = lastHost.Length;
         }
         var logits = workspace.Get<float>("logits", (long)outRows * vocab);
         linear.Run(input, outRows, hd, hd, DeviceWeights.LmHead.View, vocab, ArrayView<float>.Empty, logits, vocab);

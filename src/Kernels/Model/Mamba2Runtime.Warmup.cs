@@ -6,9 +6,31 @@ namespace WarmGate.Kernels.Model;
 public sealed partial class Mamba2Runtime
 {
     /// <summary>
+    /// How many threads <see cref="Warmup"/> compiles kernels on. Above 1, warmup first dry-runs
+    /// the plan with kernels that do nothing (tuning, if a key has no table entry, still runs real
+    /// kernels) to list every kernel the plan needs, compiles them all concurrently, then runs the
+    /// plan for real. 1 compiles each kernel when the plan first reaches it. Either way every
+    /// compilation raises the same <see cref="KernelEventKind.Compiled"/> event. Defaults to the
+    /// processor count.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
+    public int WarmupCompileConcurrency
+    {
+        get => warmupCompileConcurrency;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            warmupCompileConcurrency = value;
+        }
+    }
+
+    private int warmupCompileConcurrency = Environment.ProcessorCount;
+
+    /// <summary>
     /// Runs the warmup plan (the model's own by default) with random tokens: enters
-    /// <see cref="KernelPhase.WarmingUp"/>, reaches every compile and tuning key once, checks that
-    /// every key of the plan was resolved, then enters <see cref="KernelPhase.Serving"/>.
+    /// <see cref="KernelPhase.WarmingUp"/>, compiles the kernels the plan needs (concurrently,
+    /// see <see cref="WarmupCompileConcurrency"/>), reaches every compile and tuning key once,
+    /// checks that every key of the plan was resolved, then enters <see cref="KernelPhase.Serving"/>.
     /// </summary>
     /// <param name="plan">The plan; <see cref="WarmupPlan.For(Mamba2Config, bool)"/> of this model when null.</param>
     /// <param name="progress">Called with one line per step.</param>
@@ -24,8 +46,10 @@ public sealed partial class Mamba2Runtime
         });
         var watch = Stopwatch.StartNew();
         EnterPhase(KernelPhase.WarmingUp);
-        var rng = new Random(1234);
         var slots = plan.Steps.Max(s => s.Lengths.Count);
+        if (WarmupCompileConcurrency > 1)
+            CompileConcurrently(plan, slots, progress);
+        var rng = new Random(1234);
         using (var cache = CreateCache(slots))
         {
             foreach (var step in plan.Steps)
@@ -41,6 +65,24 @@ public sealed partial class Mamba2Runtime
                 "The warmup plan ran but did not reach these keys: " + string.Join("; ", missing.Select(k => $"{k.Kernel} [{k.Key}]")));
         EnterPhase(KernelPhase.Serving);
         lock (events) return new WarmupReport(watch.Elapsed, [.. events]);
+    }
+
+    /// <summary>Dry-runs the plan to list its kernels, then compiles them on <see cref="WarmupCompileConcurrency"/> threads.</summary>
+    private void CompileConcurrently(WarmupPlan plan, int slots, Action<string>? progress)
+    {
+        var watch = Stopwatch.StartNew();
+        using var discovery = Registry.BeginDiscovery();
+        var rng = new Random(4321);
+        using (var cache = CreateCache(slots))
+        {
+            foreach (var step in plan.Steps)
+                RunStep(step, cache, rng);
+        }
+        var listed = watch.Elapsed;
+        var compiled = discovery.CompileAll(WarmupCompileConcurrency);
+        progress?.Invoke(
+            $"warmup compile: {compiled} kernels on up to {WarmupCompileConcurrency} threads: {watch.Elapsed.TotalMilliseconds:F0} ms " +
+            $"(listing them {listed.TotalMilliseconds:F0} ms)");
     }
 
     /// <summary>Runs one step of a plan (or one request of the same shape) with random tokens.</summary>

@@ -20,6 +20,7 @@ public sealed partial class Mamba2Runtime : IDisposable
 {
     private readonly Lock gate = new();
     private readonly Workspace workspace;
+    private readonly CachePool caches;
     private readonly Linear linear;
     private readonly RmsNorm norm;
     private readonly Elementwise elementwise;
@@ -37,6 +38,7 @@ public sealed partial class Mamba2Runtime : IDisposable
         Tuner = new Autotuner(Registry, timer, tunerOptions);
         DeviceWeights = new Mamba2DeviceWeights(device.Accelerator, weights);
         workspace = new Workspace(device.Accelerator);
+        caches = new CachePool(device.Accelerator, weights.Config);
         linear = new Linear(Tuner);
         norm = new RmsNorm(Registry);
         elementwise = new Elementwise(Registry);
@@ -67,6 +69,16 @@ public sealed partial class Mamba2Runtime : IDisposable
 
     /// <summary>The current phase.</summary>
     public KernelPhase Phase => Registry.Phase;
+
+    /// <summary>
+    /// How many device buffers the serving path has allocated on this runtime's accelerator so
+    /// far: activation workspaces, state caches (the runtime's own and <see cref="CreateCache"/>'s),
+    /// index buffers and SSD intermediates; weights are not counted. Buffers are grow-only and
+    /// reused, so after <see cref="Warmup"/> a request whose batch size and lengths the warmup
+    /// covered leaves this number unchanged. Counted per accelerator: runtimes sharing a device
+    /// share the count.
+    /// </summary>
+    public long DeviceBufferAllocations => DeviceAllocations.Count(Device.Accelerator);
 
     /// <summary>How long loading took (reading weights, opening the device, uploading).</summary>
     public TimeSpan LoadTime { get; private set; }
@@ -125,6 +137,7 @@ public sealed partial class Mamba2Runtime : IDisposable
         lock (gate)
         {
             workspace.Dispose();
+            caches.Dispose();
             ssd.Dispose();
             DeviceWeights.Dispose();
             Registry.Dispose();

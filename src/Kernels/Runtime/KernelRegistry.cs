@@ -20,12 +20,18 @@ namespace WarmGate.Kernels.Runtime;
 /// Specializations are generic type arguments of the kernel method (element types, flags and
 /// tile sizes as type-level constants) plus the <see cref="KernelSpecialization"/>; each distinct
 /// closed method is one compilation. Thread-safe: concurrent requests for the same new kernel
-/// compile it once and publish one event.
+/// compile it once and publish one event; requests for different kernels compile concurrently.
+/// ILGPU 1.5.3 allows that: its IL frontend runs under the context's code-generation semaphore,
+/// the shared IR and type contexts under reader-writer locks, each kernel's backend passes and PTX
+/// generation in a private IR context, and launcher generation under the runtime system's lock.
+/// Loading modules into the driver is serialized by default (<see cref="SerializeModuleLoads"/>).
 /// </remarks>
-public sealed class KernelRegistry : IDisposable
+public sealed partial class KernelRegistry : IDisposable
 {
     private readonly ConcurrentDictionary<CacheKey, Loaded> cache = new();
-    private readonly Lock compileLock = new();
+    private readonly ConcurrentDictionary<CacheKey, Lock> keyLocks = new();
+    private readonly Lock loadLock = new();
+    private KernelDiscovery? discovery;
     private int phase = (int)KernelPhase.Loading;
     private int compilations;
     private bool disposed;
@@ -58,6 +64,15 @@ public sealed class KernelRegistry : IDisposable
 
     /// <summary>How many distinct kernels are loaded.</summary>
     public int LoadedCount => cache.Count;
+
+    /// <summary>
+    /// Whether <c>Accelerator.LoadKernel</c> (for CUDA: the driver's module load, which JIT-compiles
+    /// the PTX) runs one at a time while ILGPU's compilations to PTX run concurrently. True by
+    /// default: ILGPU's maintainer reports failures when PTX modules were loaded in parallel
+    /// (ILGPU issue 724) and NVCC-generated code loads modules sequentially. Set it to false to
+    /// measure whether concurrent loads are faster and safe on a given driver.
+    /// </summary>
+    public bool SerializeModuleLoads { get; set; } = true;
 
     /// <summary>A hook also told of every compilation (tests use it to count compilations independently).</summary>
     internal IBackendHook? ObserverHook { get; set; }
@@ -98,46 +113,82 @@ public sealed class KernelRegistry : IDisposable
         ObjectDisposedException.ThrowIf(disposed, this);
         RejectValueSpecialization(kernelId, kernel);
         var cacheKey = new CacheKey(kernel, specialization);
-        if (!cache.TryGetValue(cacheKey, out var loaded))
-            loaded = Compile(kernelId, cacheKey, key, config);
-        else if (KernelEvents.HasUseSubscribers)
-            KernelEvents.PublishUse(new KernelUse(Name, kernelId, loaded.Key, loaded.Config, Phase, KernelScope.Current));
+        if (cache.TryGetValue(cacheKey, out var loaded))
+        {
+            if (KernelEvents.HasUseSubscribers)
+                KernelEvents.PublishUse(new KernelUse(Name, kernelId, loaded.Key, loaded.Config, Phase, KernelScope.Current));
+        }
+        else
+        {
+            // Phase, scope and call site are the requester's, wherever the compilation then runs.
+            var request = new CompileRequest(
+                kernelId, cacheKey, key, config, Phase, KernelScope.Current, CallSite.Capture(), LauncherFactory<TDelegate>.Create);
+            if (Volatile.Read(ref discovery) is { } active && active.TryDefer(request))
+                return NoOpLauncher<TDelegate>.Instance;
+            loaded = Compile(request);
+        }
         return loaded.Launcher as TDelegate
             ?? throw new ArgumentException(
                 $"Kernel '{kernelId}' was loaded with launcher type {loaded.Launcher.GetType()}, not {typeof(TDelegate)}.",
                 nameof(TDelegate));
+    }
 
-        Loaded Compile(string id, CacheKey k, string tuningKey, string cfg)
+    /// <summary>
+    /// Compiles and loads one kernel unless another thread already has, and publishes its
+    /// <see cref="KernelEventKind.Compiled"/> event. Kernels of different keys compile concurrently.
+    /// </summary>
+    private Loaded Compile(CompileRequest request)
+    {
+        var k = request.CacheKey;
+        lock (keyLocks.GetOrAdd(k, static _ => new Lock()))
         {
-            lock (compileLock)
+            if (cache.TryGetValue(k, out var again)) return again;
+            var watch = Stopwatch.StartNew();
+            var hook = new CompileHook(ObserverHook);
+            var entry = EntryPointDescription.FromExplicitlyGroupedKernel(k.Method);
+            var compiled = Accelerator.GetBackend().Compile(entry, k.Specialization, hook);
+            var compileTime = watch.Elapsed;
+            var (kernelObject, launcher, loadTime) = SerializeModuleLoads ? LoadSerialized(compiled, request) : Load(compiled, request);
+            var result = new Loaded(kernelObject, launcher, request.TuningKey, request.Config);
+            cache[k] = result;
+            Interlocked.Increment(ref compilations);
+            KernelEvents.Publish(new KernelEvent
             {
-                if (cache.TryGetValue(k, out var again)) return again;
-                var watch = Stopwatch.StartNew();
-                var hook = new CompileHook(ObserverHook);
-                var entry = EntryPointDescription.FromExplicitlyGroupedKernel(k.Method);
-                var compiled = Accelerator.GetBackend().Compile(entry, k.Specialization, hook);
-                var kernelObject = Accelerator.LoadKernel(compiled);
-                var launcher = kernelObject.CreateLauncherDelegate<TDelegate>();
-                watch.Stop();
-                var result = new Loaded(kernelObject, launcher, tuningKey, cfg);
-                cache[k] = result;
-                Interlocked.Increment(ref compilations);
-                KernelEvents.Publish(new KernelEvent
-                {
-                    Kind = KernelEventKind.Compiled,
-                    Phase = Phase,
-                    Kernel = id,
-                    Key = tuningKey,
-                    Config = cfg,
-                    Duration = watch.Elapsed,
-                    Scope = KernelScope.Current,
-                    CallSite = CallSite.Capture(),
-                    Backend = Device.Backend,
-                    Runtime = Name,
-                    Detail = Specialization(k),
-                });
-                return result;
-            }
+                Kind = KernelEventKind.Compiled,
+                Phase = request.Phase,
+                Kernel = request.KernelId,
+                Key = request.TuningKey,
+                Config = request.Config,
+                // Compilation and load, not the wait for another thread's load.
+                Duration = compileTime + loadTime,
+                Scope = request.Scope,
+                CallSite = request.CallSite,
+                Backend = Device.Backend,
+                Runtime = Name,
+                Detail = Specialization(k),
+            });
+            return result;
+        }
+    }
+
+    private (Kernel Kernel, Delegate Launcher, TimeSpan LoadTime) LoadSerialized(CompiledKernel compiled, CompileRequest request)
+    {
+        lock (loadLock) return Load(compiled, request);
+    }
+
+    private (Kernel Kernel, Delegate Launcher, TimeSpan LoadTime) Load(CompiledKernel compiled, CompileRequest request)
+    {
+        var watch = Stopwatch.StartNew();
+        var kernelObject = Accelerator.LoadKernel(compiled);
+        try
+        {
+            var launcher = request.CreateLauncher(kernelObject);
+            return (kernelObject, launcher, watch.Elapsed);
+        }
+        catch
+        {
+            kernelObject.Dispose();
+            throw;
         }
     }
 
@@ -181,7 +232,25 @@ public sealed class KernelRegistry : IDisposable
         cache.Clear();
     }
 
-    private readonly record struct CacheKey(MethodInfo Method, KernelSpecialization Specialization);
+    internal readonly record struct CacheKey(MethodInfo Method, KernelSpecialization Specialization);
+
+    /// <summary>A kernel to compile, with what its event reports, captured on the requesting thread.</summary>
+    internal sealed record CompileRequest(
+        string KernelId,
+        CacheKey CacheKey,
+        string TuningKey,
+        string Config,
+        KernelPhase Phase,
+        string? Scope,
+        string? CallSite,
+        Func<Kernel, Delegate> CreateLauncher);
+
+    /// <summary>Creates the typed launcher of a loaded kernel.</summary>
+    private static class LauncherFactory<TDelegate>
+        where TDelegate : Delegate
+    {
+        public static readonly Func<Kernel, Delegate> Create = static kernel => kernel.CreateLauncherDelegate<TDelegate>();
+    }
 
     /// <summary>A loaded kernel with the key and config it was compiled under (uses report those).</summary>
     private sealed record Loaded(Kernel Kernel, Delegate Launcher, string Key, string Config);

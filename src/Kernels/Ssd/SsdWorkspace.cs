@@ -1,13 +1,16 @@
 using System.Runtime.CompilerServices;
 using ILGPU;
 using ILGPU.Runtime;
+using WarmGate.Kernels.Runtime;
 
 namespace WarmGate.Kernels.Ssd;
 
 /// <summary>
 /// The intermediate buffers of <see cref="SsdPrefill"/>: the chunk table, processed dt, dA
 /// cumsum, chunk states, passed states and CB. Grow-only: a buffer is reallocated only when a
-/// call needs more than it holds, so steady serving allocates nothing.
+/// call needs more than it holds, so steady serving allocates nothing (device allocations are
+/// counted by <see cref="DeviceAllocations"/>); the chunk table is uploaded only when the
+/// offsets change, from a host array kept between calls.
 /// </summary>
 internal sealed class SsdWorkspace(Accelerator accelerator) : IDisposable
 {
@@ -17,9 +20,10 @@ internal sealed class SsdWorkspace(Accelerator accelerator) : IDisposable
     private readonly Grow<float> chunkStates = new(accelerator);
     private readonly Grow<float> passedStates = new(accelerator);
     private readonly Grow<float> cb = new(accelerator);
-    private int[]? uploadedCuSeqlens;
+    private int[] uploadedCuSeqlens = [];
     private int uploadedChunkSize;
-    private int uploadedLength;
+    private int uploadedLength = -1;
+    private int[] host = [];
 
     /// <summary>The chunk table as four views: start, length, sequence (one per chunk) and first chunk (nseq + 1).</summary>
     public (ArrayView<int> Start, ArrayView<int> Length, ArrayView<int> Sequence, ArrayView<int> FirstChunk) Table(
@@ -27,16 +31,19 @@ internal sealed class SsdWorkspace(Accelerator accelerator) : IDisposable
     {
         int n = chunks.Count, nseq = chunks.Sequences, length = (3 * n) + nseq + 1;
         var grew = table.Ensure(stream, length);
-        if (grew || uploadedCuSeqlens is null || uploadedChunkSize != chunks.ChunkSize
+        if (grew || uploadedLength < 0 || uploadedChunkSize != chunks.ChunkSize
             || !uploadedCuSeqlens.AsSpan().SequenceEqual(cuSeqlens))
         {
-            var host = new int[length];
+            // The copy below is synchronous, so the host array can be reused by the next call; it is
+            // pinned (pinned object heap) because ILGPU copies from its raw address.
+            if (host.Length < length) host = GC.AllocateUninitializedArray<int>(Math.Max(length, host.Length * 2), pinned: true);
             chunks.StartArray.CopyTo(host, 0);
             chunks.LengthArray.CopyTo(host, n);
             chunks.SequenceArray.CopyTo(host, 2 * n);
             chunks.FirstChunkArray.CopyTo(host, 3 * n);
-            table.View.SubView(0, length).CopyFromCPU(stream, host);
-            uploadedCuSeqlens = (int[])cuSeqlens.Clone();
+            table.View.SubView(0, length).CopyFromCPU(stream, ref host[0], length);
+            if (uploadedCuSeqlens.Length != cuSeqlens.Length) uploadedCuSeqlens = new int[cuSeqlens.Length];
+            cuSeqlens.CopyTo(uploadedCuSeqlens, 0);
             uploadedChunkSize = chunks.ChunkSize;
             uploadedLength = length;
         }
@@ -85,7 +92,7 @@ internal sealed class SsdWorkspace(Accelerator accelerator) : IDisposable
             // Work queued on the stream may still read the old buffer.
             stream.Synchronize();
             buffer?.Dispose();
-            buffer = accelerator.Allocate1D<T>(Math.Max(1, length));
+            buffer = DeviceAllocations.Allocate1D<T>(accelerator, length);
             return true;
         }
 

@@ -1,0 +1,141 @@
+using System.Reflection;
+using ILGPU;
+using ILGPU.Runtime;
+using WarmGate.Kernels.Devices;
+using WarmGate.Kernels.Numerics;
+using WarmGate.Kernels.Runtime;
+
+namespace WarmGate.Kernels.Tests.Runtime;
+
+public sealed class KernelDiscoveryTests : IDisposable
+{
+    private readonly DeviceHandle device = DeviceSelector.Open(DeviceKind.Cpu);
+    private readonly List<KernelEvent> events = [];
+    private readonly IDisposable subscription;
+    private readonly string runtime = "discovery-test-" + Guid.NewGuid().ToString("N");
+
+    public KernelDiscoveryTests()
+    {
+        subscription = KernelEvents.Subscribe(e =>
+        {
+            if (e.Runtime == runtime)
+                lock (events) events.Add(e);
+        });
+    }
+
+    public void Dispose()
+    {
+        subscription.Dispose();
+        device.Dispose();
+    }
+
+    private static MethodInfo Scale(bool negate) =>
+        typeof(KernelRegistryTests).GetMethod(nameof(KernelRegistryTests.Scale), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(typeof(float), typeof(F32), TypeConstants.Flag(negate));
+
+    private static Action<AcceleratorStream, KernelConfig, ArrayView<float>, float> Get(KernelRegistry registry, bool negate) =>
+        registry.GetOrCompile<Action<AcceleratorStream, KernelConfig, ArrayView<float>, float>>(
+            "test.scale", Scale(negate), key: $"negate={negate}", config: "group=16");
+
+    private void Launch(KernelRegistry registry, bool negate, MemoryBuffer1D<float, Stride1D.Dense> buffer)
+    {
+        Get(registry, negate)(device.Accelerator.DefaultStream, new KernelConfig(1, 16), buffer.View, 2f);
+        device.Accelerator.Synchronize();
+    }
+
+    [Fact]
+    public void Discovery_answers_with_launchers_that_do_nothing_then_compiles_everything_with_the_requesters_events()
+    {
+        using var registry = new KernelRegistry(device.Accelerator, runtime);
+        registry.EnterPhase(KernelPhase.WarmingUp);
+        using var buffer = device.Accelerator.Allocate1D(new[] { 1f, 2f });
+        int compiled;
+        using (var discovery = registry.BeginDiscovery())
+        {
+            using (KernelScope.Enter("discovering"))
+            {
+                Launch(registry, negate: false, buffer);
+                Launch(registry, negate: true, buffer);
+                Launch(registry, negate: true, buffer);
+            }
+            buffer.GetAsArray1D().Should().Equal([1f, 2f], "no kernel ran");
+            registry.Compilations.Should().Be(0);
+            events.Should().BeEmpty();
+            discovery.Count.Should().Be(2);
+            compiled = discovery.CompileAll(maxParallelism: 2);
+        }
+
+        compiled.Should().Be(2);
+        registry.Compilations.Should().Be(2);
+        events.Should().HaveCount(2).And.OnlyContain(e =>
+            e.Kind == KernelEventKind.Compiled && e.Phase == KernelPhase.WarmingUp && e.Scope == "discovering"
+            && e.CallSite != null && e.CallSite.Contains(nameof(KernelDiscoveryTests)));
+        events.Select(e => e.Key).Should().BeEquivalentTo(["negate=False", "negate=True"]);
+
+        Launch(registry, negate: true, buffer);
+        buffer.GetAsArray1D().Should().Equal([-2f, -4f], "after discovery the real kernel runs");
+        registry.Compilations.Should().Be(2);
+    }
+
+    [Fact]
+    public void Kernels_asked_for_while_the_runtime_tunes_compile_for_real_during_discovery()
+    {
+        using var registry = new KernelRegistry(device.Accelerator, runtime);
+        using var buffer = device.Accelerator.Allocate1D(new[] { 1f });
+        using var discovery = registry.BeginDiscovery();
+        KernelEvents.Publish(new KernelEvent { Kind = KernelEventKind.TuneStarted, Phase = registry.Phase, Kernel = "test.scale", Key = "k", Config = "", Runtime = runtime, Backend = registry.Device.Backend });
+        Launch(registry, negate: false, buffer);
+        KernelEvents.Publish(new KernelEvent { Kind = KernelEventKind.Tuned, Phase = registry.Phase, Kernel = "test.scale", Key = "k", Config = "", Runtime = runtime, Backend = registry.Device.Backend });
+
+        buffer.GetAsArray1D().Should().Equal([2f], "a candidate being measured must really run");
+        registry.Compilations.Should().Be(1);
+        Launch(registry, negate: true, buffer);
+        registry.Compilations.Should().Be(1, "after tuning, discovery defers again");
+        discovery.Count.Should().Be(1);
+    }
+
+    [Fact]
+    public void Other_threads_get_real_kernels_while_one_thread_discovers()
+    {
+        using var registry = new KernelRegistry(device.Accelerator, runtime);
+        using var buffer = device.Accelerator.Allocate1D(new[] { 1f });
+        using var discovery = registry.BeginDiscovery();
+        var other = new Thread(() => Launch(registry, negate: false, buffer));
+        other.Start();
+        other.Join();
+
+        buffer.GetAsArray1D().Should().Equal([2f], "a request outside the dry run must really run");
+        registry.Compilations.Should().Be(1);
+        discovery.Count.Should().Be(0);
+    }
+
+    [Fact]
+    public void One_discovery_at_a_time_and_disposing_it_compiles_nothing()
+    {
+        using var registry = new KernelRegistry(device.Accelerator, runtime);
+        using var buffer = device.Accelerator.Allocate1D(new[] { 1f });
+        using (registry.BeginDiscovery())
+        {
+            var again = () => registry.BeginDiscovery();
+            again.Should().Throw<InvalidOperationException>().WithMessage("*already discovering*");
+            Launch(registry, negate: false, buffer);
+        }
+        registry.Compilations.Should().Be(0);
+        Launch(registry, negate: false, buffer);
+        registry.Compilations.Should().Be(1);
+        buffer.GetAsArray1D().Should().Equal([2f]);
+    }
+
+    [Fact]
+    public void Different_kernels_compile_concurrently_once_each_with_loads_serialized_or_not()
+    {
+        foreach (var serialize in new[] { true, false })
+        {
+            using var registry = new KernelRegistry(device.Accelerator, runtime) { SerializeModuleLoads = serialize };
+            Parallel.For(0, 16, i => Get(registry, negate: i % 2 == 0));
+            registry.Compilations.Should().Be(2);
+            registry.LoadedCount.Should().Be(2);
+        }
+        events.Should().HaveCount(4);
+    }
+}
