@@ -66,6 +66,8 @@ public sealed class SsdTcPtxCompileTests
             LocalBytes(ptx).Should().BeLessThanOrEqualTo(8 * ReadOutSlots, $"{where}: only the epilogue read-out may use local memory");
             Count(ptx, "ld.local").Should().BeLessThanOrEqualTo(2 * ReadOutSlots, $"{where}: no local loads in the k loop");
             Count(ptx, "st.local").Should().BeLessThanOrEqualTo(2 * ReadOutSlots, $"{where}: no local stores in the k loop");
+            System.Text.RegularExpressions.Regex.IsMatch(ptx, @"ld(\.global)?\.v4\.(b|u)32").Should().BeTrue(
+                $"{where}: operands are staged with 16-byte loads where the views allow it");
         }
     }
 
