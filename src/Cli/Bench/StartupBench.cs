@@ -160,21 +160,22 @@ internal sealed class StartupBench(BenchContext context)
             if (e.Runtime == runtime.Registry.Name && e.IsCompileOrTune) Interlocked.Increment(ref work);
         });
         var random = new Random(99);
-        var times = new List<double>();
+        var lengths = settings.RequestLengths;
+        var newTokens = settings.RequestNewTokens;
+        var times = new double[lengths.Count];
         HostCost first = default, rest = default;
-        // The probe's own code is JIT-compiled here, not inside the first request's window.
+        // The bench's own code is JIT-compiled here, not inside the first request's window.
         _ = HostCost.Probe.Start(runtime).Stop() + default(HostCost);
         _ = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp()).TotalMicroseconds;
-        foreach (var length in settings.RequestLengths)
+        for (var i = 0; i < times.Length; i++)
         {
-            var prompt = Enumerable.Range(0, length).Select(_ => random.Next(runtime.Config.VocabSize)).ToArray();
-            int[][] batch = [prompt];
+            int[][] batch = [Enumerable.Range(0, lengths[i]).Select(_ => random.Next(runtime.Config.VocabSize)).ToArray()];
             var probe = HostCost.Probe.Start(runtime);
             var start = Stopwatch.GetTimestamp();
-            runtime.Generate(batch, settings.RequestNewTokens);
-            times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            runtime.Generate(batch, newTokens);
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
             var cost = probe.Stop();
-            if (times.Count == 1) first = cost;
+            if (i == 0) first = cost;
             else rest += cost;
         }
         return new ServeResult(times[0] / 1000, TimingStats.Of(times.Skip(1).ToArray()), first, rest, work);
