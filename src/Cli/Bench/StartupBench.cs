@@ -52,6 +52,7 @@ internal sealed class StartupBench(BenchContext context)
         double firstMs;
         ServeResult served;
         WarmupReport serialWarmup, concurrentLoadsWarmup;
+        TimeSpan compileSum, loadSum;
         try
         {
             TuningTableWriter.WriteFile(table, path);
@@ -61,6 +62,7 @@ internal sealed class StartupBench(BenchContext context)
                 compileThreads = runtime.WarmupCompileConcurrency;
                 rejected = runtime.UseTables([TuningTableReader.ReadFile(path)]).Rejected.Count;
                 tableWarmup = runtime.Warmup();
+                (compileSum, loadSum) = (runtime.Registry.CompileTime, runtime.Registry.LoadTime);
                 served = Serve(runtime);
             }
             // The same warmup compiling one kernel at a time, and with module loads concurrent too.
@@ -73,7 +75,8 @@ internal sealed class StartupBench(BenchContext context)
         }
         context.Progress(
             $"startup {model}: warmup with table: {Ms(tableWarmup.Duration):F0} ms compiling on {compileThreads} threads (module loads serialized), " +
-            $"{Ms(serialWarmup.Duration):F0} ms on one thread, {Ms(concurrentLoadsWarmup.Duration):F0} ms with concurrent module loads");
+            $"{Ms(serialWarmup.Duration):F0} ms on one thread, {Ms(concurrentLoadsWarmup.Duration):F0} ms with concurrent module loads; " +
+            $"summed over its compilations: ILGPU {Ms(compileSum):F0} ms, module loads {Ms(loadSum):F0} ms");
         var steady = served.Steady;
         firstMs = served.FirstMs;
         context.Progress($"startup {model}: warmup with table {Ms(tableWarmup.Duration):F0} ms; first request {firstMs:F2} ms, steady median {steady.MedianUs / 1000:F2} ms");
@@ -101,6 +104,8 @@ internal sealed class StartupBench(BenchContext context)
             .Add("warmup_table_tunes", tableWarmup.TuningRuns)
             .Add("warmup_speedup", Ms(warmTuning.Duration) / Ms(tableWarmup.Duration))
             .Add("warmup_table_compile_threads", compileThreads)
+            .Add("warmup_table_ilgpu_compile_sum_ms", Ms(compileSum))
+            .Add("warmup_table_module_load_sum_ms", Ms(loadSum))
             .Add("warmup_table_serial_ms", Ms(serialWarmup.Duration))
             .Add("warmup_table_serial_compiles", serialWarmup.Compilations)
             .Add("warmup_table_concurrent_loads_ms", Ms(concurrentLoadsWarmup.Duration))
@@ -160,21 +165,22 @@ internal sealed class StartupBench(BenchContext context)
             if (e.Runtime == runtime.Registry.Name && e.IsCompileOrTune) Interlocked.Increment(ref work);
         });
         var random = new Random(99);
-        var times = new List<double>();
+        var lengths = settings.RequestLengths;
+        var newTokens = settings.RequestNewTokens;
+        var times = new double[lengths.Count];
         HostCost first = default, rest = default;
-        // The probe's own code is JIT-compiled here, not inside the first request's window.
+        // The bench's own code is JIT-compiled here, not inside the first request's window.
         _ = HostCost.Probe.Start(runtime).Stop() + default(HostCost);
         _ = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp()).TotalMicroseconds;
-        foreach (var length in settings.RequestLengths)
+        for (var i = 0; i < times.Length; i++)
         {
-            var prompt = Enumerable.Range(0, length).Select(_ => random.Next(runtime.Config.VocabSize)).ToArray();
-            int[][] batch = [prompt];
+            int[][] batch = [Enumerable.Range(0, lengths[i]).Select(_ => random.Next(runtime.Config.VocabSize)).ToArray()];
             var probe = HostCost.Probe.Start(runtime);
             var start = Stopwatch.GetTimestamp();
-            runtime.Generate(batch, settings.RequestNewTokens);
-            times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            runtime.Generate(batch, newTokens);
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
             var cost = probe.Stop();
-            if (times.Count == 1) first = cost;
+            if (i == 0) first = cost;
             else rest += cost;
         }
         return new ServeResult(times[0] / 1000, TimingStats.Of(times.Skip(1).ToArray()), first, rest, work);

@@ -92,8 +92,15 @@ public sealed partial class Mamba2Runtime
         var cache = caches.Rent(prompts.Count);
         try
         {
-            var slots = Enumerable.Range(0, prompts.Count).ToArray();
-            var generated = prompts.Select(_ => new int[maxNewTokens]).ToArray();
+            // Loops, not LINQ, over the caller's collection: a collection type warmup did not use
+            // would otherwise JIT-compile new LINQ iterators during the first request.
+            var slots = new int[prompts.Count];
+            var generated = new int[prompts.Count][];
+            for (var s = 0; s < slots.Length; s++)
+            {
+                slots[s] = s;
+                generated[s] = new int[maxNewTokens];
+            }
             var logits = Prefill(prompts, cache);
             for (var step = 0; ; step++)
             {

@@ -17,7 +17,9 @@ public enum WarmupStepKind
 
     /// <summary>
     /// A whole greedy generation through the public API: reaches no new kernel key, but runs the
-    /// serving code path once so the .NET JIT has compiled it before the first real request.
+    /// serving code path once so the .NET JIT has compiled it before the first real request, and
+    /// sizes the runtime's pooled cache. Its prompts are an array (<c>int[][]</c>): a caller passing
+    /// another collection type pays the JIT of that type's members on its own first request.
     /// </summary>
     Generate,
 }

@@ -34,6 +34,8 @@ public sealed partial class KernelRegistry : IDisposable
     private KernelDiscovery? discovery;
     private int phase = (int)KernelPhase.Loading;
     private int compilations;
+    private long compileTicks;
+    private long loadTicks;
     private bool disposed;
 
     /// <summary>Creates a registry that compiles for <paramref name="accelerator"/>.</summary>
@@ -61,6 +63,19 @@ public sealed partial class KernelRegistry : IDisposable
 
     /// <summary>How many compilations this registry has done.</summary>
     public int Compilations => Volatile.Read(ref compilations);
+
+    /// <summary>
+    /// Time spent in ILGPU's compiler (IL to IR to the backend's code, e.g. PTX), summed over
+    /// compilations; concurrent compilations overlap, so this can exceed the wall time.
+    /// </summary>
+    public TimeSpan CompileTime => TimeSpan.FromTicks(Interlocked.Read(ref compileTicks));
+
+    /// <summary>
+    /// Time spent loading compiled kernels (for CUDA: the driver's module load, which JIT-compiles
+    /// the PTX, and ILGPU's launcher generation), summed over compilations, waits for
+    /// <see cref="SerializeModuleLoads"/> excluded.
+    /// </summary>
+    public TimeSpan LoadTime => TimeSpan.FromTicks(Interlocked.Read(ref loadTicks));
 
     /// <summary>How many distinct kernels are loaded.</summary>
     public int LoadedCount => cache.Count;
@@ -152,6 +167,8 @@ public sealed partial class KernelRegistry : IDisposable
             var result = new Loaded(kernelObject, launcher, request.TuningKey, request.Config);
             cache[k] = result;
             Interlocked.Increment(ref compilations);
+            Interlocked.Add(ref compileTicks, compileTime.Ticks);
+            Interlocked.Add(ref loadTicks, loadTime.Ticks);
             KernelEvents.Publish(new KernelEvent
             {
                 Kind = KernelEventKind.Compiled,

@@ -135,6 +135,8 @@ public sealed class KernelDiscoveryTests : IDisposable
             Parallel.For(0, 16, i => Get(registry, negate: i % 2 == 0));
             registry.Compilations.Should().Be(2);
             registry.LoadedCount.Should().Be(2);
+            registry.CompileTime.Should().BePositive();
+            registry.LoadTime.Should().BePositive();
         }
         events.Should().HaveCount(4);
     }
