@@ -2,7 +2,7 @@
 # Runs on the GPU machine, from the project root, after eng/gpu/stage.sh staged .device/ here.
 # Writes everything under $OUT (default ./gpu-out): kernel tests (xunit XML), check, bench, tune.
 # Usage: eng/gpu/run.sh [tests] [check] [bench] [tune]   (default: all four)
-# Optional: BENCH_ONLY=ssd-prefill,decode (bench kinds), TEST_TRAIT="Category=Cuda" style xunit
+# Optional: CLI=.device/other-cli (another staged warmgate build), BENCH_ONLY=ssd-prefill,decode (bench kinds), TEST_TRAIT="Category=Cuda" style xunit
 # console filters in TEST_ARGS (e.g. TEST_ARGS="-method *Cuda*").
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,13 +20,13 @@ for step in $steps; do
         WarmGate.Kernels.Tests.dll -xml "$OUT/kernels-tests.xml" -parallel none ${TEST_ARGS:-}) > "$OUT/kernels-tests.log" 2>&1 || status=1
       tail -n 5 "$OUT/kernels-tests.log" ;;
     check)
-      dotnet .device/cli/warmgate.dll check --device cuda --json "$OUT/check.json" > "$OUT/check.log" 2>&1 || status=1
+      dotnet "${CLI:-.device/cli}/warmgate.dll" check --device cuda --json "$OUT/check.json" > "$OUT/check.log" 2>&1 || status=1
       tail -n 15 "$OUT/check.log" ;;
     bench)
-      dotnet .device/cli/warmgate.dll bench --device cuda ${BENCH_ONLY:+--only "$BENCH_ONLY"} > "$OUT/bench.jsonl" 2> "$OUT/bench.log" || status=1
+      dotnet "${CLI:-.device/cli}/warmgate.dll" bench --device cuda ${BENCH_ONLY:+--only "$BENCH_ONLY"} > "$OUT/bench.jsonl" 2> "$OUT/bench.log" || status=1
       tail -n 40 "$OUT/bench.jsonl" ;;
     tune)
-      dotnet .device/cli/warmgate.dll tune --device cuda --out-dir "$OUT/tuning" > "$OUT/tune.log" 2>&1 || status=1
+      dotnet "${CLI:-.device/cli}/warmgate.dll" tune --device cuda --out-dir "$OUT/tuning" > "$OUT/tune.log" 2>&1 || status=1
       tail -n 5 "$OUT/tune.log" ;;
     *) echo "unknown step $step" >&2; status=2 ;;
   esac
