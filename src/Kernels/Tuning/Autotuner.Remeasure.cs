@@ -9,8 +9,8 @@ public sealed partial class Autotuner
     /// <summary>
     /// Picks the winner among the measured candidates: the first pass's fastest, unless the
     /// re-measure is on, there are at least two finalists and the budget is not spent; then the
-    /// finalists (the fastest <see cref="TunerOptions.Finalists"/> of the first pass) are timed one
-    /// run each per round, in declaration order, and the lowest median wins. Each finalist's
+    /// finalists (the fastest <see cref="TunerOptions.Finalists"/> of the first pass) are timed
+    /// (<see cref="TunerOptions.RemeasureRuns"/> runs each) per round, in declaration order, and the lowest median wins. Each finalist's
     /// timing becomes its re-measured median (the note keeps the first pass's); a finalist that
     /// fails now is out.
     /// </summary>
@@ -36,7 +36,9 @@ public sealed partial class Autotuner
                 if (failed[f] is not null) continue;
                 try
                 {
-                    samples[f].Add(timer.MedianMilliseconds(runs[f], 0, 1));
+                    samples[f].Add(Options.RemeasureRuns > 1
+                        ? timer.MedianMilliseconds(runs[f], 1, Options.RemeasureRuns)
+                        : timer.MedianMilliseconds(runs[f], 0, 1));
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {

@@ -13,10 +13,17 @@ namespace WarmGate.Kernels.Tuning;
 /// (A, B, C, A, B, C, ...), and the finalist with the lowest median wins. 0 turns it off: the
 /// first pass decides.
 /// </param>
-public sealed record TunerOptions(int Warmups, int Repetitions, TimeSpan BudgetPerKey, int Finalists = 3, int RemeasureRounds = 0)
+/// <param name="RemeasureRuns">
+/// Timed runs of a finalist per round, back to back after one untimed run; the round's sample is
+/// their median. 1 (the default) times a single run with no untimed run before it. More runs per
+/// round measure a kernel of a few microseconds in the steady state a server sees, instead of the
+/// first launch after another kernel.
+/// </param>
+public sealed record TunerOptions(
+    int Warmups, int Repetitions, TimeSpan BudgetPerKey, int Finalists = 3, int RemeasureRounds = 0, int RemeasureRuns = 1)
 {
-    /// <summary>Defaults for a GPU: 3 warm-ups, 25 timed runs, 60 s a key, then 25 interleaved rounds of the best 3.</summary>
-    public static TunerOptions Gpu { get; } = new(3, 25, TimeSpan.FromSeconds(60), Finalists: 3, RemeasureRounds: 25);
+    /// <summary>Defaults for a GPU: 3 warm-ups, 25 timed runs, 60 s a key, then 25 interleaved rounds of the best 3, 5 runs each.</summary>
+    public static TunerOptions Gpu { get; } = new(3, 25, TimeSpan.FromSeconds(60), Finalists: 3, RemeasureRounds: 25, RemeasureRuns: 5);
 
     /// <summary>Defaults for the CPU accelerator: 1 warm-up, 3 timed runs, 20 s a key, no re-measure (the emulator's times mean little).</summary>
     public static TunerOptions Cpu { get; } = new(1, 3, TimeSpan.FromSeconds(20));

@@ -128,6 +128,7 @@ public sealed class BenchQuickTests(QuickBenchRun run) : IClassFixture<QuickBenc
         line.GetProperty("table_entries").GetInt32().Should().Be(line.GetProperty("warmup_tuning_tunes").GetInt32());
         line.GetProperty("table_rejected").GetInt32().Should().Be(0);
         line.GetProperty("warmup_table_tunes").GetInt32().Should().Be(0, "every key comes from the table");
+        line.GetProperty("first_request_device_allocations").GetInt64().Should().Be(0, "warmup sized every pooled buffer");
         line.GetProperty("warmup_table_compiles").GetInt32().Should().BeLessThan(line.GetProperty("warmup_tuning_compiles").GetInt32());
         line.GetProperty("post_warmup_compiles_or_tunes").GetInt32().Should().Be(0);
         line.GetProperty("requests").GetInt32().Should().Be(5, "the quick set serves five requests");

@@ -54,6 +54,22 @@ public sealed class RemeasureTests : IDisposable
     }
 
     [Fact]
+    public void Several_runs_a_round_time_each_finalist_back_to_back_after_one_untimed_run()
+    {
+        var timer = new ScriptedTimer(clock, new()
+        {
+            ["a"] = [1.0, 1.5, 1.4],
+            ["b"] = [1.2, 1.0, 0.9],
+        });
+        var options = new TunerOptions(2, 5, TimeSpan.FromMinutes(1), Finalists: 2, RemeasureRounds: 2, RemeasureRuns: 7);
+        var entry = new Autotuner(registry, timer, options, clock).Tune(new FakeTunable("k", "a", "b"));
+
+        entry.Config.Should().Be("b", "b's rounds (1.0, 0.9) beat a's (1.5, 1.4)");
+        timer.Calls.Skip(2).Should().HaveCount(4)
+            .And.OnlyContain(c => c.Warmups == 1 && c.Repetitions == 7, "each round is one untimed run, then 7 timed");
+    }
+
+    [Fact]
     public void Every_finalist_reports_its_re_measured_median_and_the_others_keep_their_first_pass()
     {
         var (tuner, _) = Tuner(new()
