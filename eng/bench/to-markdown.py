@@ -133,19 +133,30 @@ def details(lines):
     decode = of(lines, "decode")
     if decode:
         parts.append("### decode\n\n" + table(
-            ["batch", "median µs", "p10", "p90", "GB/s", "max rel err", "config", "best config", "best µs", "best GB/s"],
+            ["batch", "median µs", "p10", "p90", "GB/s", "max rel err", "config", "best config", "best µs", "best GB/s",
+             "copy GB/s", "best / copy"],
             [[l.get("batch"), "REFUSED" if l.get("refused") else l.get("median_us"), l.get("p10_us"), l.get("p90_us"),
-              l.get("gbps"), l.get("max_rel_err"), l.get("config"), l.get("best_config"), l.get("best_median_us"), l.get("best_gbps")]
+              l.get("gbps"), l.get("max_rel_err"), l.get("config"), l.get("best_config"),
+              l.get("best_median_us", l.get("best_us")), l.get("best_gbps"), l.get("copy_gbps"), l.get("best_of_copy")]
              for l in decode]))
+    stages = [l for l in of(lines, "ssd-stages") if l.get("tuned") or l.get("default")]
+    if stages:
+        names = ["cumsum", "chunk_state", "state_passing", "bmm", "chunk_scan"]
+        parts.append("### ssd-stages (tuned and default configs; GPU µs per stage, median)\n\n" + table(
+            ["H", "G", "L", "dtype", "config", "role", "total µs"] + names,
+            [[l.get("H"), l.get("G"), l.get("L"), l.get("dtype"), l.get("config"),
+              "tuned = default" if l.get("tuned") and l.get("default") else ("tuned" if l.get("tuned") else "default"),
+              l.get("median_us")] + [l.get(f"{n}_median_us") for n in names] for l in stages]))
     startup = of(lines, "startup")
     if startup:
         parts.append("### startup\n\n" + table(
             ["model", "load ms", "warmup tuning ms (cold)", "warmup tuning ms", "compiles", "tunes", "warmup table ms",
-             "compiles", "tunes", "speedup", "first ms", "steady ms", "first/steady"],
+             "compiles", "tunes", "speedup", "table ms, one thread", "table ms, concurrent loads", "first ms", "steady ms",
+             "first/steady"],
             [[l.get("model"), l.get("load_ms"), l.get("warmup_tuning_cold_ms"), l.get("warmup_tuning_ms"),
               l.get("warmup_tuning_compiles"), l.get("warmup_tuning_tunes"), l.get("warmup_table_ms"),
               l.get("warmup_table_compiles"), l.get("warmup_table_tunes"), l.get("warmup_speedup"),
-              l.get("first_request_ms"), l.get("steady_median_ms"), l.get("first_over_steady")] for l in startup]))
+              l.get("warmup_table_serial_ms"), l.get("warmup_table_concurrent_loads_ms"), l.get("first_request_ms"), l.get("steady_median_ms"), l.get("first_over_steady")] for l in startup]))
     tuning = of(lines, "tuning-quality")
     if tuning:
         parts.append("### tuning-quality\n\n" + table(
