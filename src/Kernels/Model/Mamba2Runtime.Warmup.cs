@@ -7,9 +7,9 @@ public sealed partial class Mamba2Runtime
 {
     /// <summary>
     /// How many threads <see cref="Warmup"/> compiles kernels on. Above 1, warmup first dry-runs
-    /// the plan with kernels that do nothing (tuning, if a key has no table entry, still runs real
-    /// kernels) to list every kernel the plan needs, compiles them all concurrently, then runs the
-    /// plan for real. 1 compiles each kernel when the plan first reaches it. Either way every
+    /// the plan with kernels that do nothing to list every kernel the plan needs (up to the first
+    /// key that has to be tuned: tuning needs real data, so the dry run stops there), compiles them
+    /// all concurrently, then runs the plan for real. 1 compiles each kernel when the plan first reaches it. Either way every
     /// compilation raises the same <see cref="KernelEventKind.Compiled"/> event. Defaults to the
     /// processor count.
     /// </summary>
@@ -73,16 +73,24 @@ public sealed partial class Mamba2Runtime
         var watch = Stopwatch.StartNew();
         using var discovery = Registry.BeginDiscovery();
         var rng = new Random(4321);
-        using (var cache = CreateCache(slots))
+        string? stoppedAt = null;
+        try
         {
+            using var cache = CreateCache(slots);
             foreach (var step in plan.Steps)
                 RunStep(step, cache, rng);
+        }
+        catch (DiscoveryStoppedException stop)
+        {
+            // A key needs tuning: that needs real data, so the real run tunes it and compiles
+            // whatever the dry run did not reach.
+            stoppedAt = $"; stopped before tuning {stop.KernelId} [{stop.Key}], the rest compiles as the plan reaches it";
         }
         var listed = watch.Elapsed;
         var compiled = discovery.CompileAll(WarmupCompileConcurrency);
         progress?.Invoke(
             $"warmup compile: {compiled} kernels on up to {WarmupCompileConcurrency} threads: {watch.Elapsed.TotalMilliseconds:F0} ms " +
-            $"(listing them {listed.TotalMilliseconds:F0} ms)");
+            $"(listing them {listed.TotalMilliseconds:F0} ms{stoppedAt})");
     }
 
     /// <summary>Runs one step of a plan (or one request of the same shape) with random tokens.</summary>

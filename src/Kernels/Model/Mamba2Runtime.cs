@@ -75,7 +75,8 @@ public sealed partial class Mamba2Runtime : IDisposable
     /// far: activation workspaces, state caches (the runtime's own and <see cref="CreateCache"/>'s),
     /// index buffers and SSD intermediates; weights are not counted. Buffers are grow-only and
     /// reused, so after <see cref="Warmup"/> a request whose batch size and lengths the warmup
-    /// covered leaves this number unchanged. Counted per accelerator: runtimes sharing a device
+    /// covered leaves this number unchanged when requests come one at a time (concurrent
+    /// <see cref="Generate"/> calls each rent a state cache, so a second one allocates). Counted per accelerator: runtimes sharing a device
     /// share the count.
     /// </summary>
     public long DeviceBufferAllocations => DeviceAllocations.Count(Device.Accelerator);

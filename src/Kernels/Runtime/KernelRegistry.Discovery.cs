@@ -7,9 +7,10 @@ public sealed partial class KernelRegistry
     /// request from the calling thread for a kernel that is not loaded yet is recorded and
     /// answered with a launcher that does nothing, so a dry run of the warmup lists every kernel
     /// it needs without waiting for any. Other threads' requests compile as usual (they are not
-    /// part of the dry run and need real kernels). While this registry's runtime is tuning (between its <see cref="KernelEventKind.TuneStarted"/>
-    /// and <see cref="KernelEventKind.Tuned"/> events) kernels compile for real, so candidates are
-    /// measured on real kernels. Results computed during discovery are meaningless.
+    /// part of the dry run and need real kernels). A dry run never tunes: its data is whatever the
+    /// do-nothing kernels left, so the autotuner ends the pass instead
+    /// (<see cref="DiscoveryStoppedException"/>) and the real run tunes. Results computed during
+    /// discovery are meaningless.
     /// </summary>
     /// <exception cref="InvalidOperationException">A discovery pass is already running.</exception>
     internal KernelDiscovery BeginDiscovery()
@@ -24,6 +25,9 @@ public sealed partial class KernelRegistry
         return started;
     }
 
+    /// <summary>Whether the calling thread is running a discovery pass on this registry (its requests get do-nothing launchers).</summary>
+    internal bool IsDiscoveringOnCurrentThread => Volatile.Read(ref discovery) is { } pass && pass.IsDiscoveryThread;
+
     /// <summary>Ends <paramref name="pass"/> if it is the running one.</summary>
     private void EndDiscovery(KernelDiscovery pass) => Interlocked.CompareExchange(ref discovery, null, pass);
 
@@ -37,20 +41,12 @@ public sealed partial class KernelRegistry
         private readonly KernelRegistry registry;
         private readonly List<CompileRequest> requests = [];
         private readonly HashSet<CacheKey> seen = [];
-        private readonly IDisposable tuningWatch;
         private readonly int thread = Environment.CurrentManagedThreadId;
-        private int tuning;
 
-        internal KernelDiscovery(KernelRegistry registry)
-        {
-            this.registry = registry;
-            tuningWatch = KernelEvents.Subscribe(e =>
-            {
-                if (e.Runtime != registry.Name) return;
-                if (e.Kind == KernelEventKind.TuneStarted) Interlocked.Increment(ref tuning);
-                else if (e.Kind == KernelEventKind.Tuned) Interlocked.Decrement(ref tuning);
-            });
-        }
+        internal KernelDiscovery(KernelRegistry registry) => this.registry = registry;
+
+        /// <summary>Whether the calling thread is the one running the dry run.</summary>
+        internal bool IsDiscoveryThread => Environment.CurrentManagedThreadId == thread;
 
         /// <summary>How many distinct kernels have been recorded.</summary>
         public int Count
@@ -61,10 +57,10 @@ public sealed partial class KernelRegistry
             }
         }
 
-        /// <summary>Records <paramref name="request"/> instead of compiling it now; false while tuning or on another thread.</summary>
+        /// <summary>Records <paramref name="request"/> instead of compiling it now; false on another thread.</summary>
         internal bool TryDefer(CompileRequest request)
         {
-            if (Environment.CurrentManagedThreadId != thread || Volatile.Read(ref tuning) > 0) return false;
+            if (!IsDiscoveryThread) return false;
             lock (requests)
             {
                 if (seen.Add(request.CacheKey)) requests.Add(request);
@@ -100,10 +96,21 @@ public sealed partial class KernelRegistry
         }
 
         /// <summary>Ends the pass without compiling what it recorded.</summary>
-        public void Dispose()
-        {
-            tuningWatch.Dispose();
-            registry.EndDiscovery(this);
-        }
+        public void Dispose() => registry.EndDiscovery(this);
     }
+}
+
+/// <summary>
+/// Thrown on a discovery pass's thread when the dry run reaches a key that would have to be tuned:
+/// tuning needs real data, so the pass ends there, the kernels listed so far are compiled, and the
+/// real run tunes and compiles the rest.
+/// </summary>
+internal sealed class DiscoveryStoppedException(string kernelId, string key)
+    : Exception($"The warmup dry run stopped before tuning {kernelId} [{key}]; the real run tunes it.")
+{
+    /// <summary>The kernel whose key needed tuning.</summary>
+    public string KernelId { get; } = kernelId;
+
+    /// <summary>The key that needed tuning.</summary>
+    public string Key { get; } = key;
 }

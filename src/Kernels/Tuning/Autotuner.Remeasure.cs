@@ -12,7 +12,7 @@ public sealed partial class Autotuner
     /// finalists (the fastest <see cref="TunerOptions.Finalists"/> of the first pass) are timed
     /// (<see cref="TunerOptions.RemeasureRuns"/> runs each) per round, in declaration order, and the lowest median wins. Each finalist's
     /// timing becomes its re-measured median (the note keeps the first pass's); a finalist that
-    /// fails now is out.
+    /// fails now is out (its time becomes NaN), and when all of them fail the fastest of the others wins.
     /// </summary>
     private (string Config, double Milliseconds) Choose(
         ITunable op, List<Measured> measured, List<CandidateTiming> timings, Func<bool> budgetSpent)
@@ -54,7 +54,7 @@ public sealed partial class Autotuner
             var timing = timings[finalist.Index];
             if (failed[f] is { } why)
             {
-                timings[finalist.Index] = timing with { Note = why };
+                timings[finalist.Index] = timing with { Milliseconds = double.NaN, Note = why };
                 continue;
             }
             var median = Median.Of(samples[f]);
@@ -66,7 +66,12 @@ public sealed partial class Autotuner
                     $"re-measured: median of {samples[f].Count} interleaved runs; first pass {timing.Milliseconds:G6} ms"),
             };
         }
-        if (survivors.Count == 0) throw NothingRan(op, timings);
+        if (survivors.Count == 0)
+        {
+            // Every finalist failed now: the fastest candidate that was not re-measured still ran.
+            survivors.AddRange(measured.Where(m => !finalists.Any(f => f.Index == m.Index)));
+            if (survivors.Count == 0) throw NothingRan(op, timings);
+        }
         var best = Fastest(survivors);
         return (best.Config, best.Milliseconds);
     }

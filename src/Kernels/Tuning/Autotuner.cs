@@ -18,6 +18,7 @@ public sealed partial class Autotuner
     private readonly ConcurrentDictionary<(string Kernel, string Key), string> chosen = new();
     private readonly ConcurrentDictionary<(string Kernel, string Key), object> keyLocks = new();
     private readonly ConcurrentQueue<TuningEntry> tuned = new();
+    private readonly ConcurrentDictionary<(string Kernel, string Key, string Origin), byte> reportedRejections = new();
     private readonly List<ITuningSource> sources = [];
 
     /// <summary>Creates an autotuner that compiles through <paramref name="registry"/>.</summary>
@@ -28,6 +29,7 @@ public sealed partial class Autotuner
     /// </param>
     /// <param name="options">Warm-ups, repetitions, budget and re-measure; by device kind when null.</param>
     /// <param name="clock">The clock the budget is checked against; the system clock by default (tests pass a fake).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="options"/> has a count out of range (<see cref="TunerOptions.Validate"/>).</exception>
     public Autotuner(KernelRegistry registry, ICandidateTimer? timer = null, TunerOptions? options = null, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
@@ -35,6 +37,7 @@ public sealed partial class Autotuner
         this.timer = timer ?? new DeviceCandidateTimer();
         this.clock = clock ?? TimeProvider.System;
         Options = options ?? (registry.Device.Backend == "Cuda" ? TunerOptions.Gpu : TunerOptions.Cpu);
+        Options.Validate();
     }
 
     /// <summary>The measurement settings.</summary>
@@ -69,11 +72,17 @@ public sealed partial class Autotuner
         lock (keyLocks.GetOrAdd(id, _ => new object()))
         {
             if (chosen.TryGetValue(id, out config)) return config;
-            config = FromTables(op) ?? Tune(op).Config;
+            config = FromTables(op) ?? TuneUnlessDiscovering(op);
             chosen[id] = config;
             return config;
         }
     }
+
+    /// <summary>Tunes <paramref name="op"/>, unless the calling thread is dry-running a warmup (which has no real data to time).</summary>
+    private string TuneUnlessDiscovering(ITunable op) =>
+        registry.IsDiscoveringOnCurrentThread
+            ? throw new DiscoveryStoppedException(op.KernelId, op.Key)
+            : Tune(op).Config;
 
     private string? FromTables(ITunable op)
     {
@@ -90,7 +99,9 @@ public sealed partial class Autotuner
                         ? $"cannot-run: {why}"
                         : null;
             if (reason is null) return entry.Config;
-            Publish(KernelEventKind.TableEntryRejected, op, entry.Config, TimeSpan.Zero, $"{reason} (from {origin})", []);
+            // A warmup dry run that stops before tuning this key looks it up again in the real run.
+            if (reportedRejections.TryAdd((op.KernelId, op.Key, origin), 0))
+                Publish(KernelEventKind.TableEntryRejected, op, entry.Config, TimeSpan.Zero, $"{reason} (from {origin})", []);
         }
         return null;
     }

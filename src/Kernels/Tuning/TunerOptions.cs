@@ -9,8 +9,8 @@ namespace WarmGate.Kernels.Tuning;
 /// </param>
 /// <param name="Finalists">How many of the first pass's fastest candidates are re-measured.</param>
 /// <param name="RemeasureRounds">
-/// Rounds of the re-measure: each round times one run of every finalist in declaration order
-/// (A, B, C, A, B, C, ...), and the finalist with the lowest median wins. 0 turns it off: the
+/// Rounds of the re-measure: each round times every finalist in declaration order (A, B, C, A,
+/// B, C, ...; <paramref name="RemeasureRuns"/> runs each), and the finalist with the lowest median wins. 0 turns it off: the
 /// first pass decides.
 /// </param>
 /// <param name="RemeasureRuns">
@@ -22,6 +22,18 @@ namespace WarmGate.Kernels.Tuning;
 public sealed record TunerOptions(
     int Warmups, int Repetitions, TimeSpan BudgetPerKey, int Finalists = 3, int RemeasureRounds = 0, int RemeasureRuns = 1)
 {
+    /// <summary>Throws unless every count is in range (at least one timed run, finalist and re-measured run; no negative warm-ups, rounds or budget).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A count is out of range; the exception names it.</exception>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(Warmups);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Repetitions);
+        ArgumentOutOfRangeException.ThrowIfLessThan(BudgetPerKey, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Finalists);
+        ArgumentOutOfRangeException.ThrowIfNegative(RemeasureRounds);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(RemeasureRuns);
+    }
+
     /// <summary>Defaults for a GPU: 3 warm-ups, 25 timed runs, 60 s a key, then 25 interleaved rounds of the best 3, 5 runs each.</summary>
     public static TunerOptions Gpu { get; } = new(3, 25, TimeSpan.FromSeconds(60), Finalists: 3, RemeasureRounds: 25, RemeasureRuns: 5);
 

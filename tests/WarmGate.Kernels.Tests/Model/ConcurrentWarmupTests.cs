@@ -46,14 +46,24 @@ public sealed class ConcurrentWarmupTests : IDisposable
     public void With_tuning_concurrent_and_serial_warmups_raise_the_same_events()
     {
         var serial = WarmUp(Fresh(1));
-        var concurrent = WarmUp(Fresh(4));
+        var runtime = Fresh(4);
+        var tunedOnDryRun = 0;
+        using (KernelEvents.Subscribe(e =>
+        {
+            if (e.Runtime == runtime.Registry.Name && e.Kind == KernelEventKind.TuneStarted && runtime.Registry.IsDiscoveringOnCurrentThread)
+                Interlocked.Increment(ref tunedOnDryRun);
+        }))
+        {
+            var concurrent = WarmUp(runtime);
 
-        concurrent.Compilations.Should().Be(serial.Compilations).And.BeGreaterThan(0);
-        concurrent.TuningRuns.Should().Be(serial.TuningRuns).And.BeGreaterThan(0, "this path tunes during the dry run");
-        Comparable(concurrent).Should().Equal(Comparable(serial));
-        concurrent.Events.Where(e => e.Kind == KernelEventKind.Compiled)
-            .Should().OnlyContain(e => e.Phase == KernelPhase.WarmingUp && e.Scope == "concurrent-warmup-test"
-                && e.CallSite != null && e.CallSite.Contains(nameof(ConcurrentWarmupTests)));
+            tunedOnDryRun.Should().Be(0, "tuning needs the real run's data, never the dry run's");
+            concurrent.Compilations.Should().Be(serial.Compilations).And.BeGreaterThan(0);
+            concurrent.TuningRuns.Should().Be(serial.TuningRuns).And.BeGreaterThan(0, "no table: every key is tuned");
+            Comparable(concurrent).Should().Equal(Comparable(serial));
+            concurrent.Events.Where(e => e.Kind == KernelEventKind.Compiled)
+                .Should().OnlyContain(e => e.Phase == KernelPhase.WarmingUp && e.Scope == "concurrent-warmup-test"
+                    && e.CallSite != null && e.CallSite.Contains(nameof(ConcurrentWarmupTests)));
+        }
     }
 
     [Fact]

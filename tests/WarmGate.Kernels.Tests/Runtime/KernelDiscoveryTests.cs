@@ -4,6 +4,8 @@ using ILGPU.Runtime;
 using WarmGate.Kernels.Devices;
 using WarmGate.Kernels.Numerics;
 using WarmGate.Kernels.Runtime;
+using WarmGate.Kernels.Tests.Tuning;
+using WarmGate.Kernels.Tuning;
 
 namespace WarmGate.Kernels.Tests.Runtime;
 
@@ -78,23 +80,6 @@ public sealed class KernelDiscoveryTests : IDisposable
     }
 
     [Fact]
-    public void Kernels_asked_for_while_the_runtime_tunes_compile_for_real_during_discovery()
-    {
-        using var registry = new KernelRegistry(device.Accelerator, runtime);
-        using var buffer = device.Accelerator.Allocate1D(new[] { 1f });
-        using var discovery = registry.BeginDiscovery();
-        KernelEvents.Publish(new KernelEvent { Kind = KernelEventKind.TuneStarted, Phase = registry.Phase, Kernel = "test.scale", Key = "k", Config = "", Runtime = runtime, Backend = registry.Device.Backend });
-        Launch(registry, negate: false, buffer);
-        KernelEvents.Publish(new KernelEvent { Kind = KernelEventKind.Tuned, Phase = registry.Phase, Kernel = "test.scale", Key = "k", Config = "", Runtime = runtime, Backend = registry.Device.Backend });
-
-        buffer.GetAsArray1D().Should().Equal([2f], "a candidate being measured must really run");
-        registry.Compilations.Should().Be(1);
-        Launch(registry, negate: true, buffer);
-        registry.Compilations.Should().Be(1, "after tuning, discovery defers again");
-        discovery.Count.Should().Be(1);
-    }
-
-    [Fact]
     public void Other_threads_get_real_kernels_while_one_thread_discovers()
     {
         using var registry = new KernelRegistry(device.Accelerator, runtime);
@@ -107,6 +92,32 @@ public sealed class KernelDiscoveryTests : IDisposable
         buffer.GetAsArray1D().Should().Equal([2f], "a request outside the dry run must really run");
         registry.Compilations.Should().Be(1);
         discovery.Count.Should().Be(0);
+    }
+
+    [Fact]
+    public void A_key_that_needs_tuning_stops_the_dry_run_instead_of_timing_kernels_that_do_nothing()
+    {
+        using var registry = new KernelRegistry(device.Accelerator, runtime);
+        var tuner = new Autotuner(registry, new StopwatchTimer(), TunerOptions.Cpu);
+        var op = new FakeTunable("k=1", "a", "b");
+        using (registry.BeginDiscovery())
+        {
+            registry.IsDiscoveringOnCurrentThread.Should().BeTrue();
+            var resolve = () => tuner.Resolve(op);
+            resolve.Should().Throw<DiscoveryStoppedException>()
+                .Which.Key.Should().Be("k=1");
+            op.Runs.Should().BeEmpty("nothing may be timed on a dry run's data");
+
+            string? otherThreads = null;
+            var other = new Thread(() => otherThreads = tuner.Resolve(new FakeTunable("k=2", "a")));
+            other.Start();
+            other.Join();
+            otherThreads.Should().Be("a", "threads outside the dry run tune as usual");
+        }
+        registry.IsDiscoveringOnCurrentThread.Should().BeFalse();
+        tuner.Resolve(op).Should().BeOneOf("a", "b");
+        op.Runs.Should().NotBeEmpty("the real run tunes the key");
+        events.Where(e => e.Kind == KernelEventKind.TuneStarted).Select(e => e.Key).Should().BeEquivalentTo(["k=2", "k=1"]);
     }
 
     [Fact]

@@ -167,6 +167,27 @@ public sealed class RemeasureTests : IDisposable
     }
 
     [Fact]
+    public void When_every_finalist_fails_the_re_measure_the_fastest_other_candidate_wins()
+    {
+        var op = new FlakyTunable("a", "b", "c") { FailFromRun = new() { ["a"] = 2, ["b"] = 2 } };
+        var (tuner, _) = Tuner(new() { ["a"] = [1.0], ["b"] = [1.1], ["c"] = [1.5] }, finalists: 2);
+        var entry = tuner.Tune(op);
+
+        entry.Config.Should().Be("c", "c ran in the first pass and was never re-measured");
+        entry.Candidates.Take(2).Should().OnlyContain(t => double.IsNaN(t.Milliseconds) && t.Note!.StartsWith("failed on re-measure:"));
+    }
+
+    [Theory]
+    [InlineData(0, 3, 1, "Repetitions")]
+    [InlineData(2, 0, 1, "Finalists")]
+    [InlineData(2, 3, 0, "RemeasureRuns")]
+    public void Options_out_of_range_are_refused_when_the_tuner_is_made(int repetitions, int finalists, int runs, string name)
+    {
+        var make = () => new Autotuner(registry, options: new TunerOptions(1, repetitions, TimeSpan.FromSeconds(1), finalists, 2, runs));
+        make.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(name);
+    }
+
+    [Fact]
     public void Tuned_events_carry_the_re_measured_choice()
     {
         var events = new List<KernelEvent>();
