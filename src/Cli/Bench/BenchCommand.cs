@@ -37,7 +37,8 @@ internal static class BenchCommand
         var command = new Command(
             "bench",
             "Kernel and start-up benchmarks: ssd-prefill, ssd-stages, decode, startup, tuning-quality. One JSON line per result on stdout; " +
-            $"exit {BenchRunner.RefusedExitCode} when a kernel's output missed its tolerance against the float64 reference.")
+            $"exit {BenchRunner.RefusedExitCode} when a kernel's output missed its tolerance against the float64 reference " +
+            "or a swept candidate failed to compile or launch (its line names it).")
         {
             device, only, quick, runs, outFile, model,
         };

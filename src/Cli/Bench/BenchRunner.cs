@@ -8,7 +8,7 @@ namespace WarmGate.Cli.Bench;
 /// <summary>
 /// Runs the chosen benchmarks in order and decides the exit code: 0 when every result was
 /// reported, <see cref="RefusedExitCode"/> when a kernel's output missed its tolerance (its line
-/// says so and has no timings), <see cref="ExitCodes.Crash"/> when a benchmark failed (an
+/// says so and has no timings) or a swept candidate failed to compile or launch (<c>failed_configs</c>), <see cref="ExitCodes.Crash"/> when a benchmark failed (an
 /// <c>error</c> line names it; the others still run).
 /// </summary>
 internal static class BenchRunner
@@ -57,7 +57,9 @@ internal static class BenchRunner
             if (failed > 0) return ExitCodes.Crash;
             if (sink.Refused > 0)
             {
-                log.WriteLine($"bench: {sink.Refused} result(s) refused: the kernel output missed the tolerance against the float64 reference.");
+                log.WriteLine(
+                    $"bench: {sink.Refused} result(s) refused: a kernel output missed the tolerance against the float64 reference " +
+                    "(refused_configs) or a candidate failed to compile or launch (failed_configs); see those lines.");
                 return RefusedExitCode;
             }
             return ExitCodes.Ok;

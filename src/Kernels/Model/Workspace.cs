@@ -15,6 +15,7 @@ internal sealed class Workspace(Accelerator accelerator) : IDisposable
 {
     private readonly Dictionary<string, MemoryBuffer> buffers = new(StringComparer.Ordinal);
     private int[] staging = [];
+    private int staged;
 
     /// <summary>A buffer of at least <paramref name="length"/> elements (at least one), allocated only when it must grow.</summary>
     public ArrayView<T> Get<T>(string name, long length)
@@ -38,6 +39,7 @@ internal sealed class Workspace(Accelerator accelerator) : IDisposable
     {
         if (staging.Length < length)
             staging = GC.AllocateUninitializedArray<int>(Math.Max(length, staging.Length * 2), pinned: true);
+        staged = length;
         return staging.AsSpan(0, length);
     }
 
@@ -47,8 +49,8 @@ internal sealed class Workspace(Accelerator accelerator) : IDisposable
     /// </summary>
     public ArrayView<int> Upload(string name, int length)
     {
-        if (length > staging.Length)
-            throw new InvalidOperationException($"Workspace: {length} ints to upload but only {staging.Length} were staged; call Stage first.");
+        if (length > staged)
+            throw new InvalidOperationException($"Workspace: {length} ints to upload but only {staged} were staged; call Stage with at least that length first.");
         var view = Get<int>(name, length).SubView(0, length);
         // The staging array is pinned (allocated on the pinned object heap), so its address is stable.
         if (length > 0) view.CopyFromCPU(ref staging[0], length);
