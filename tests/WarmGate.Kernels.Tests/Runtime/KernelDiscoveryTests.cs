@@ -12,22 +12,11 @@ namespace WarmGate.Kernels.Tests.Runtime;
 public sealed class KernelDiscoveryTests : IDisposable
 {
     private readonly DeviceHandle device = DeviceSelector.Open(DeviceKind.Cpu);
-    private readonly List<KernelEvent> events = [];
-    private readonly IDisposable subscription;
-    private readonly string runtime = "discovery-test-" + Guid.NewGuid().ToString("N");
-
-    public KernelDiscoveryTests()
-    {
-        subscription = KernelEvents.Subscribe(e =>
-        {
-            if (e.Runtime == runtime)
-                lock (events) events.Add(e);
-        });
-    }
+    private readonly EventRecorder recorder = new("discovery-test");
 
     public void Dispose()
     {
-        subscription.Dispose();
+        recorder.Dispose();
         device.Dispose();
     }
 
@@ -48,7 +37,7 @@ public sealed class KernelDiscoveryTests : IDisposable
     [Fact]
     public void Discovery_answers_with_launchers_that_do_nothing_then_compiles_everything_with_the_requesters_events()
     {
-        using var registry = new KernelRegistry(device.Accelerator, runtime);
+        using var registry = new KernelRegistry(device.Accelerator, recorder.Runtime);
         registry.EnterPhase(KernelPhase.WarmingUp);
         using var buffer = device.Accelerator.Allocate1D(new[] { 1f, 2f });
         int compiled;
@@ -62,17 +51,17 @@ public sealed class KernelDiscoveryTests : IDisposable
             }
             buffer.GetAsArray1D().Should().Equal([1f, 2f], "no kernel ran");
             registry.Compilations.Should().Be(0);
-            events.Should().BeEmpty();
+            recorder.Events.Should().BeEmpty();
             discovery.Count.Should().Be(2);
             compiled = discovery.CompileAll(maxParallelism: 2);
         }
 
         compiled.Should().Be(2);
         registry.Compilations.Should().Be(2);
-        events.Should().HaveCount(2).And.OnlyContain(e =>
+        recorder.Events.Should().HaveCount(2).And.OnlyContain(e =>
             e.Kind == KernelEventKind.Compiled && e.Phase == KernelPhase.WarmingUp && e.Scope == "discovering"
             && e.CallSite != null && e.CallSite.Contains(nameof(KernelDiscoveryTests)));
-        events.Select(e => e.Key).Should().BeEquivalentTo(["negate=False", "negate=True"]);
+        recorder.Events.Select(e => e.Key).Should().BeEquivalentTo(["negate=False", "negate=True"]);
 
         Launch(registry, negate: true, buffer);
         buffer.GetAsArray1D().Should().Equal([-2f, -4f], "after discovery the real kernel runs");
@@ -82,7 +71,7 @@ public sealed class KernelDiscoveryTests : IDisposable
     [Fact]
     public void Other_threads_get_real_kernels_while_one_thread_discovers()
     {
-        using var registry = new KernelRegistry(device.Accelerator, runtime);
+        using var registry = new KernelRegistry(device.Accelerator, recorder.Runtime);
         using var buffer = device.Accelerator.Allocate1D(new[] { 1f });
         using var discovery = registry.BeginDiscovery();
         var other = new Thread(() => Launch(registry, negate: false, buffer));
@@ -97,7 +86,7 @@ public sealed class KernelDiscoveryTests : IDisposable
     [Fact]
     public void A_key_that_needs_tuning_stops_the_dry_run_instead_of_timing_kernels_that_do_nothing()
     {
-        using var registry = new KernelRegistry(device.Accelerator, runtime);
+        using var registry = new KernelRegistry(device.Accelerator, recorder.Runtime);
         var tuner = new Autotuner(registry, new StopwatchTimer(), TunerOptions.Cpu);
         var op = new FakeTunable("k=1", "a", "b");
         using (registry.BeginDiscovery())
@@ -117,13 +106,13 @@ public sealed class KernelDiscoveryTests : IDisposable
         registry.IsDiscoveringOnCurrentThread.Should().BeFalse();
         tuner.Resolve(op).Should().BeOneOf("a", "b");
         op.Runs.Should().NotBeEmpty("the real run tunes the key");
-        events.Where(e => e.Kind == KernelEventKind.TuneStarted).Select(e => e.Key).Should().BeEquivalentTo(["k=2", "k=1"]);
+        recorder.Events.Where(e => e.Kind == KernelEventKind.TuneStarted).Select(e => e.Key).Should().BeEquivalentTo(["k=2", "k=1"]);
     }
 
     [Fact]
     public void One_discovery_at_a_time_and_disposing_it_compiles_nothing()
     {
-        using var registry = new KernelRegistry(device.Accelerator, runtime);
+        using var registry = new KernelRegistry(device.Accelerator, recorder.Runtime);
         using var buffer = device.Accelerator.Allocate1D(new[] { 1f });
         using (registry.BeginDiscovery())
         {
@@ -142,13 +131,13 @@ public sealed class KernelDiscoveryTests : IDisposable
     {
         foreach (var serialize in new[] { true, false })
         {
-            using var registry = new KernelRegistry(device.Accelerator, runtime) { SerializeModuleLoads = serialize };
+            using var registry = new KernelRegistry(device.Accelerator, recorder.Runtime) { SerializeModuleLoads = serialize };
             Parallel.For(0, 16, i => Get(registry, negate: i % 2 == 0));
             registry.Compilations.Should().Be(2);
             registry.LoadedCount.Should().Be(2);
             registry.CompileTime.Should().BePositive();
             registry.LoadTime.Should().BePositive();
         }
-        events.Should().HaveCount(4);
+        recorder.Events.Should().HaveCount(4);
     }
 }

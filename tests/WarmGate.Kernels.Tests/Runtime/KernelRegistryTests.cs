@@ -12,22 +12,11 @@ namespace WarmGate.Kernels.Tests.Runtime;
 public sealed class KernelRegistryTests : IDisposable
 {
     private readonly DeviceHandle device = DeviceSelector.Open(DeviceKind.Cpu);
-    private readonly List<KernelEvent> events = [];
-    private readonly IDisposable subscription;
-    private readonly string runtime = "registry-test-" + Guid.NewGuid().ToString("N");
-
-    public KernelRegistryTests()
-    {
-        subscription = KernelEvents.Subscribe(e =>
-        {
-            if (e.Runtime == runtime)
-                lock (events) events.Add(e);
-        });
-    }
+    private readonly EventRecorder recorder = new("registry-test");
 
     public void Dispose()
     {
-        subscription.Dispose();
+        recorder.Dispose();
         device.Dispose();
     }
 
@@ -59,7 +48,7 @@ public sealed class KernelRegistryTests : IDisposable
     [Fact]
     public void Compiles_once_per_specialization_and_reports_each_compile()
     {
-        using var registry = new KernelRegistry(device.Accelerator, runtime);
+        using var registry = new KernelRegistry(device.Accelerator, recorder.Runtime);
         var counter = new CountingHook();
         registry.ObserverHook = counter;
         using var buffer = device.Accelerator.Allocate1D(new float[] { 1, 2, 3 });
@@ -71,16 +60,16 @@ public sealed class KernelRegistryTests : IDisposable
         buffer.GetAsArray1D().Should().Equal(-8f, -16f, -24f);
         counter.Count.Should().Be(2);
         registry.Compilations.Should().Be(2);
-        events.Should().HaveCount(2).And.OnlyContain(e => e.Kind == KernelEventKind.Compiled);
-        events.Select(e => e.Key).Should().Equal("negate=False", "negate=True");
-        events.Should().OnlyContain(e => e.Phase == KernelPhase.Loading && e.Kernel == "test.scale");
-        events[0].CallSite.Should().Contain(nameof(KernelRegistryTests));
+        recorder.Events.Should().HaveCount(2).And.OnlyContain(e => e.Kind == KernelEventKind.Compiled);
+        recorder.Events.Select(e => e.Key).Should().Equal("negate=False", "negate=True");
+        recorder.Events.Should().OnlyContain(e => e.Phase == KernelPhase.Loading && e.Kernel == "test.scale");
+        recorder.Events[0].CallSite.Should().Contain(nameof(KernelRegistryTests));
     }
 
     [Fact]
     public void A_forced_GC_between_launches_compiles_nothing()
     {
-        using var registry = new KernelRegistry(device.Accelerator, runtime);
+        using var registry = new KernelRegistry(device.Accelerator, recorder.Runtime);
         using var buffer = device.Accelerator.Allocate1D(new float[] { 1 });
         RunScale(registry, negate: false, buffer.View);
         GC.Collect();
@@ -88,25 +77,25 @@ public sealed class KernelRegistryTests : IDisposable
         GC.Collect();
         RunScale(registry, negate: false, buffer.View);
         registry.Compilations.Should().Be(1);
-        events.Should().ContainSingle();
+        recorder.Events.Should().ContainSingle();
     }
 
     [Fact]
     public void Events_carry_the_phase_and_scope_they_happened_in()
     {
-        using var registry = new KernelRegistry(device.Accelerator, runtime);
+        using var registry = new KernelRegistry(device.Accelerator, recorder.Runtime);
         using var buffer = device.Accelerator.Allocate1D(new float[] { 1 });
         registry.EnterPhase(KernelPhase.Serving);
         using (KernelScope.Enter("MyTest"))
             RunScale(registry, negate: true, buffer.View);
-        events.Should().ContainSingle().Which.Should().Match<KernelEvent>(
+        recorder.Events.Should().ContainSingle().Which.Should().Match<KernelEvent>(
             e => e.Phase == KernelPhase.Serving && e.Scope == "MyTest");
     }
 
     [Fact]
     public void Phases_cannot_go_back()
     {
-        using var registry = new KernelRegistry(device.Accelerator, runtime);
+        using var registry = new KernelRegistry(device.Accelerator, recorder.Runtime);
         registry.EnterPhase(KernelPhase.Serving);
         var act = () => registry.EnterPhase(KernelPhase.WarmingUp);
         act.Should().Throw<InvalidOperationException>().WithMessage("*cannot go back*");
@@ -115,30 +104,30 @@ public sealed class KernelRegistryTests : IDisposable
     [Fact]
     public void Many_threads_asking_for_the_same_new_kernel_compile_it_once()
     {
-        using var registry = new KernelRegistry(device.Accelerator, runtime);
+        using var registry = new KernelRegistry(device.Accelerator, recorder.Runtime);
         var method = ScaleMethod(typeof(float), typeof(F32), typeof(Off));
         Parallel.For(0, 16, _ => registry.GetOrCompile<Action<AcceleratorStream, KernelConfig, ArrayView<float>, float>>(
             "test.scale", method, "k", "c"));
         registry.Compilations.Should().Be(1);
-        events.Should().ContainSingle();
+        recorder.Events.Should().ContainSingle();
     }
 
     [Fact]
     public void Launches_of_compiled_kernels_are_reported_as_uses_with_their_scope()
     {
-        using var registry = new KernelRegistry(device.Accelerator, runtime);
+        using var registry = new KernelRegistry(device.Accelerator, recorder.Runtime);
         using var buffer = device.Accelerator.Allocate1D(new float[] { 1 });
         var uses = new List<KernelUse>();
         using var subscription = KernelEvents.SubscribeUse(u =>
         {
-            if (u.Runtime == runtime) lock (uses) uses.Add(u);
+            if (u.Runtime == recorder.Runtime) lock (uses) uses.Add(u);
         });
         RunScale(registry, negate: false, buffer.View);
         uses.Should().BeEmpty("the first launch is a compile, not a use");
         using (KernelScope.Enter("T1"))
             RunScale(registry, negate: false, buffer.View);
         uses.Should().ContainSingle().Which.Should().Be(
-            new KernelUse(runtime, "test.scale", "negate=False", "group=16", KernelPhase.Loading, "T1"));
+            new KernelUse(recorder.Runtime, "test.scale", "negate=False", "group=16", KernelPhase.Loading, "T1"));
     }
 
     internal static void ValueSpecialized(ArrayView<float> data, SpecializedValue<int> factor)
@@ -150,7 +139,7 @@ public sealed class KernelRegistryTests : IDisposable
     [Fact]
     public void Kernels_with_value_specializations_are_refused_because_their_compiles_would_be_invisible()
     {
-        using var registry = new KernelRegistry(device.Accelerator, runtime);
+        using var registry = new KernelRegistry(device.Accelerator, recorder.Runtime);
         var method = typeof(KernelRegistryTests).GetMethod(nameof(ValueSpecialized), BindingFlags.NonPublic | BindingFlags.Static)!;
         var act = () => registry.GetOrCompile<Action<AcceleratorStream, KernelConfig, ArrayView<float>, SpecializedValue<int>>>(
             "test.value", method, "k", "c");

@@ -91,31 +91,3 @@ internal sealed class TempDirectory : IDisposable
         }
     }
 }
-
-/// <summary>Records the events of one runtime name (events are process-wide; tests run in parallel).</summary>
-internal sealed class EventRecorder : IDisposable
-{
-    private readonly List<KernelEvent> events = [];
-    private readonly IDisposable subscription;
-
-    public EventRecorder()
-    {
-        subscription = KernelEvents.Subscribe(e =>
-        {
-            if (e.Runtime == Runtime)
-                lock (events) events.Add(e);
-        });
-    }
-
-    public string Runtime { get; } = "tables-test-" + Guid.NewGuid().ToString("N");
-
-    public IReadOnlyList<KernelEvent> Events
-    {
-        get
-        {
-            lock (events) return [.. events];
-        }
-    }
-
-    public void Dispose() => subscription.Dispose();
-}
