@@ -89,14 +89,14 @@ internal struct MmaWarpTile
         }
         else
         {
-            WarpMma.Mma(ref T00, a0, b0, lane);
-            WarpMma.Mma(ref T01, a0, b1, lane);
-            WarpMma.Mma(ref T02, a0, b2, lane);
-            WarpMma.Mma(ref T03, a0, b3, lane);
-            WarpMma.Mma(ref T10, a1, b0, lane);
-            WarpMma.Mma(ref T11, a1, b1, lane);
-            WarpMma.Mma(ref T12, a1, b2, lane);
-            WarpMma.Mma(ref T13, a1, b3, lane);
+            WarpMma.Emulate(ref T00, a0, b0, lane);
+            WarpMma.Emulate(ref T01, a0, b1, lane);
+            WarpMma.Emulate(ref T02, a0, b2, lane);
+            WarpMma.Emulate(ref T03, a0, b3, lane);
+            WarpMma.Emulate(ref T10, a1, b0, lane);
+            WarpMma.Emulate(ref T11, a1, b1, lane);
+            WarpMma.Emulate(ref T12, a1, b2, lane);
+            WarpMma.Emulate(ref T13, a1, b3, lane);
         }
     }
 

@@ -138,17 +138,28 @@ internal static class WarpMma
         }
         else
         {
-            var g = lane >> 2;
-            var t = lane & 3;
-            var rowG = a.Offset + (g * a.Ld);
-            var rowG8 = rowG + (8 * a.Ld);
-            var col0 = b.Offset + (2 * t * b.Ld);
-            var col1 = col0 + b.Ld;
-            acc.C0 += Dot(a.Tile, rowG, b.Tile, col0);
-            acc.C1 += Dot(a.Tile, rowG, b.Tile, col1);
-            acc.C2 += Dot(a.Tile, rowG8, b.Tile, col0);
-            acc.C3 += Dot(a.Tile, rowG8, b.Tile, col1);
+            Emulate(ref acc, a, b, lane);
         }
+    }
+
+    /// <summary>
+    /// The CPU emulation of <see cref="Mma"/> alone, no inline PTX (so a kernel that calls only this on its
+    /// non-CUDA branch carries no inline-PTX outputs, hence no local memory, in its PTX): the lane's four
+    /// fp32 dots over the fragments' tiles.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Emulate(ref MmaAccumulator acc, MmaFragmentA a, MmaFragmentB b, int lane)
+    {
+        var g = lane >> 2;
+        var t = lane & 3;
+        var rowG = a.Offset + (g * a.Ld);
+        var rowG8 = rowG + (8 * a.Ld);
+        var col0 = b.Offset + (2 * t * b.Ld);
+        var col1 = col0 + b.Ld;
+        acc.C0 += Dot(a.Tile, rowG, b.Tile, col0);
+        acc.C1 += Dot(a.Tile, rowG, b.Tile, col1);
+        acc.C2 += Dot(a.Tile, rowG8, b.Tile, col0);
+        acc.C3 += Dot(a.Tile, rowG8, b.Tile, col1);
     }
 
     /// <summary>Two fp32 values as one 64-bit word, <paramref name="low"/> in the low half.</summary>

@@ -28,6 +28,21 @@ public sealed class SsdTcPtxCompileTests
     private static string Ptx(PTXBackend backend, System.Reflection.MethodInfo kernel) =>
         ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(kernel), default)).PTXAssembly;
 
+    /// <summary>
+    /// The one local-memory use ILGPU 1.5.3 forces on these kernels: reading the 32 named accumulator
+    /// registers out once in the epilogue (an inline-PTX output goes through an 8-byte local slot; 16
+    /// slots, one store and two loads each, plus the zeroing store of each out variable). Nothing in
+    /// the k loop may touch local memory, so any more than this is a regression.
+    /// </summary>
+    private const int ReadOutSlots = 16;
+
+    private static long LocalBytes(string ptx) =>
+        System.Text.RegularExpressions.Regex.Matches(ptx, @"\.local \.align \d+ \.b8 \w+\[(\d+)\]")
+            .Sum(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+    private static int Count(string ptx, string instruction) =>
+        System.Text.RegularExpressions.Regex.Matches(ptx, System.Text.RegularExpressions.Regex.Escape(instruction)).Count;
+
     private static long SharedBytes(string ptx) =>
         System.Text.RegularExpressions.Regex.Matches(ptx, @"\.shared \.align \d+ \.b8 \w+\[(\d+)\]")
             .Sum(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
@@ -47,6 +62,12 @@ public sealed class SsdTcPtxCompileTests
             ptx.Should().Contain(Mma, $"{kernel.DeclaringType.Name} should issue tensor-core products");
             ptx.Should().Contain("cvt.rn.f16.f32", "operands are rounded to fp16 when staged");
             SharedBytes(ptx).Should().BeLessThanOrEqualTo(48 * 1024, $"{kernel.DeclaringType.Name} static shared memory must fit 48 KB");
+            var where = $"{kernel.DeclaringType.Name} ({config})";
+            LocalBytes(ptx).Should().BeLessThanOrEqualTo(8 * ReadOutSlots, $"{where}: only the epilogue read-out may use local memory");
+            Count(ptx, "ld.local").Should().BeLessThanOrEqualTo(2 * ReadOutSlots, $"{where}: no local loads in the k loop");
+            Count(ptx, "st.local").Should().BeLessThanOrEqualTo(2 * ReadOutSlots, $"{where}: no local stores in the k loop");
+            System.Text.RegularExpressions.Regex.IsMatch(ptx, @"ld(\.global)?\.v4\.(b|u)32").Should().BeTrue(
+                $"{where}: operands are staged with 16-byte loads where the views allow it");
         }
     }
 

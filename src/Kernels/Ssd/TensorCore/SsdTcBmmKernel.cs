@@ -48,26 +48,34 @@ internal static class SsdTcBmmKernel
         var n = p.StateSize;
         var aWarp = wm * MmaWarpTile.Size * Ld;
         var bWarp = wn * MmaWarpTile.Size * Ld;
+        var cVectors = SsdTcVectorStager.Usable(SsdTcVectorStager.BaseAligned(p.C), p.CStride, g * n, n);
+        var bVectors = SsdTcVectorStager.Usable(SsdTcVectorStager.BaseAligned(p.B), p.BStride, g * n, n);
         var acc = MmaWarpTile.Create();
         if (i0 < length && j0 < length)
         {
             for (var n0 = 0; n0 < n; n0 += SsdTcLayout.Step)
             {
                 Group.Barrier();
-                SsdTcStager.Stage(
-                    new SsdTcRowWords<T, TOps>
-                    {
-                        View = p.C, Stride = p.CStride, RowStart = start + i0, Rows = length - i0,
-                        Column = (g * n) + n0, Columns = n - n0,
-                    },
-                    left, bi * SsdTcLayout.StepWords, tid, groupSize);
-                SsdTcStager.Stage(
-                    new SsdTcRowWords<T, TOps>
-                    {
-                        View = p.B, Stride = p.BStride, RowStart = start + j0, Rows = length - j0,
-                        Column = (g * n) + n0, Columns = n - n0,
-                    },
-                    right, bj * SsdTcLayout.StepWords, tid, groupSize);
+                if (cVectors)
+                    SsdTcVectorStager.StageRows(p.C, p.CStride, start + i0, length - i0, (g * n) + n0, n - n0, left, bi, tid, groupSize);
+                else
+                    SsdTcStager.Stage(
+                        new SsdTcRowWords<T, TOps>
+                        {
+                            View = p.C, Stride = p.CStride, RowStart = start + i0, Rows = length - i0,
+                            Column = (g * n) + n0, Columns = n - n0,
+                        },
+                        left, bi * SsdTcLayout.StepWords, tid, groupSize);
+                if (bVectors)
+                    SsdTcVectorStager.StageRows(p.B, p.BStride, start + j0, length - j0, (g * n) + n0, n - n0, right, bj, tid, groupSize);
+                else
+                    SsdTcStager.Stage(
+                        new SsdTcRowWords<T, TOps>
+                        {
+                            View = p.B, Stride = p.BStride, RowStart = start + j0, Rows = length - j0,
+                            Column = (g * n) + n0, Columns = n - n0,
+                        },
+                        right, bj * SsdTcLayout.StepWords, tid, groupSize);
                 Group.Barrier();
                 acc.Step(left, aWarp, Ld, right, bWarp, Ld, lane);
                 acc.Step(left, aWarp + HalfStep, Ld, right, bWarp + HalfStep, Ld, lane);

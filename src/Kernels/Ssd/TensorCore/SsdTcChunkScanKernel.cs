@@ -82,23 +82,31 @@ internal static class SsdTcChunkScanKernel
                 ? ((sequence * p.Heads) + h) * p.HeadDim * n
                 : (((c - 1) * p.Heads) + h) * p.HeadDim * n;
             var states = first ? p.InitialStates : p.PassedStates;
+            var cVectors = SsdTcVectorStager.Usable(SsdTcVectorStager.BaseAligned(p.C), p.CStride, g * n, n);
+            var sVectors = SsdTcVectorStager.Usable(SsdTcVectorStager.BaseAligned(states), n, stateBase + (p0 * n), n);
             for (var n0 = 0; n0 < n; n0 += SsdTcLayout.Step)
             {
                 Group.Barrier();
-                SsdTcStager.Stage(
-                    new SsdTcRowWords<T, TOps>
-                    {
-                        View = p.C, Stride = p.CStride, RowStart = start + i0, Rows = rowEnd - i0,
-                        Column = (g * n) + n0, Columns = n - n0,
-                    },
-                    left, yt * SsdTcLayout.StepWords, tid, groupSize);
-                SsdTcStager.Stage(
-                    new SsdTcRowWords<TState, TStateOps>
-                    {
-                        View = states, Stride = n, RowStart = 0, Rows = p.HeadDim - p0,
-                        Column = stateBase + (p0 * n) + n0, Columns = n - n0,
-                    },
-                    right, yp * SsdTcLayout.StepWords, tid, groupSize);
+                if (cVectors)
+                    SsdTcVectorStager.StageRows(p.C, p.CStride, start + i0, rowEnd - i0, (g * n) + n0, n - n0, left, yt, tid, groupSize);
+                else
+                    SsdTcStager.Stage(
+                        new SsdTcRowWords<T, TOps>
+                        {
+                            View = p.C, Stride = p.CStride, RowStart = start + i0, Rows = rowEnd - i0,
+                            Column = (g * n) + n0, Columns = n - n0,
+                        },
+                        left, yt * SsdTcLayout.StepWords, tid, groupSize);
+                if (sVectors)
+                    SsdTcVectorStager.StageRows(states, n, 0, p.HeadDim - p0, stateBase + (p0 * n) + n0, n - n0, right, yp, tid, groupSize);
+                else
+                    SsdTcStager.Stage(
+                        new SsdTcRowWords<TState, TStateOps>
+                        {
+                            View = states, Stride = n, RowStart = 0, Rows = p.HeadDim - p0,
+                            Column = stateBase + (p0 * n) + n0, Columns = n - n0,
+                        },
+                        right, yp * SsdTcLayout.StepWords, tid, groupSize);
                 Group.Barrier();
                 acc.Step(left, aWarp, Ld, right, bWarp, Ld, lane);
                 acc.Step(left, aWarp + HalfStep, Ld, right, bWarp + HalfStep, Ld, lane);
@@ -111,19 +119,31 @@ internal static class SsdTcChunkScanKernel
         var cbBase = ((c * p.Groups) + g) * q;
         var xCol = (h * p.HeadDim) + p0;
         var warpLastRow = i0 + (wm * MmaWarpTile.Size) + MmaWarpTile.Size - 1;
+        var cbVectors = SsdTcVectorStager.BaseAligned(p.CB);
+        var xVectors = SsdTcVectorStager.Usable(SsdTcVectorStager.BaseAligned(p.X), p.XStride, xCol, p.HeadDim - p0);
         for (var j0 = 0; j0 < rowEnd; j0 += SsdTcLayout.Step)
         {
             Group.Barrier();
-            SsdTcStager.Stage(
-                new SsdTcWeightWords { CB = p.CB, Cs = cs, Dt = dts, CBBase = cbBase, Q = q, I0 = i0, J0 = j0, RowEnd = rowEnd },
-                left, yt * SsdTcLayout.StepWords, tid, groupSize);
-            SsdTcStager.Stage(
-                new SsdTcColumnWords<T, TOps, Off>
-                {
-                    View = p.X, Stride = p.XStride, RowStart = start + j0, Rows = rowEnd - j0,
-                    Column = xCol, Columns = p.HeadDim - p0, Width = yp,
-                },
-                right, yp * SsdTcLayout.StepWords, tid, groupSize);
+            var weightWords = new SsdTcWeightWords { CB = p.CB, Cs = cs, Dt = dts, CBBase = cbBase, Q = q, I0 = i0, J0 = j0, RowEnd = rowEnd };
+            if (cbVectors)
+                SsdTcVectorStager.StageWeights(weightWords, left, yt, tid, groupSize);
+            else
+                SsdTcStager.Stage(weightWords, left, yt * SsdTcLayout.StepWords, tid, groupSize);
+            if (xVectors)
+            {
+                SsdTcVectorStager.StageColumns<T, Off>(
+                    p.X, p.XStride, start + j0, rowEnd - j0, xCol, p.HeadDim - p0, cs, 0, right, yp, tid, groupSize);
+            }
+            else
+            {
+                SsdTcStager.Stage(
+                    new SsdTcColumnWords<T, TOps, Off>
+                    {
+                        View = p.X, Stride = p.XStride, RowStart = start + j0, Rows = rowEnd - j0,
+                        Column = xCol, Columns = p.HeadDim - p0, Width = yp,
+                    },
+                    right, yp * SsdTcLayout.StepWords, tid, groupSize);
+            }
             Group.Barrier();
             if (j0 <= warpLastRow)
                 acc.Step(left, aWarp, Ld, right, bWarp, Ld, lane);

@@ -57,24 +57,42 @@ internal static class SsdTcChunkStateKernel
         var bCol = ((h / p.HeadsPerGroup) * p.StateSize) + n0;
         var aWarp = wm * MmaWarpTile.Size * Ld;
         var bWarp = wn * MmaWarpTile.Size * Ld;
+        var xVectors = SsdTcVectorStager.Usable(SsdTcVectorStager.BaseAligned(p.X), p.XStride, xCol, p.HeadDim - p0);
+        var bVectors = SsdTcVectorStager.Usable(SsdTcVectorStager.BaseAligned(p.B), p.BStride, bCol, p.StateSize - n0);
         var acc = MmaWarpTile.Create();
         for (var l0 = 0; l0 < length; l0 += SsdTcLayout.Step)
         {
             Group.Barrier();
-            SsdTcStager.Stage(
-                new SsdTcColumnWords<T, TOps, Off>
-                {
-                    View = p.X, Stride = p.XStride, RowStart = start + l0, Rows = length - l0,
-                    Column = xCol, Columns = p.HeadDim - p0, Width = sp,
-                },
-                left, sp * SsdTcLayout.StepWords, tid, groupSize);
-            SsdTcStager.Stage(
-                new SsdTcColumnWords<T, TOps, On>
-                {
-                    View = p.B, Stride = p.BStride, RowStart = start + l0, Rows = length - l0,
-                    Column = bCol, Columns = p.StateSize - n0, Width = sn, Weights = weights, WeightOffset = l0,
-                },
-                right, sn * SsdTcLayout.StepWords, tid, groupSize);
+            if (xVectors)
+            {
+                SsdTcVectorStager.StageColumns<T, Off>(
+                    p.X, p.XStride, start + l0, length - l0, xCol, p.HeadDim - p0, weights, l0, left, sp, tid, groupSize);
+            }
+            else
+            {
+                SsdTcStager.Stage(
+                    new SsdTcColumnWords<T, TOps, Off>
+                    {
+                        View = p.X, Stride = p.XStride, RowStart = start + l0, Rows = length - l0,
+                        Column = xCol, Columns = p.HeadDim - p0, Width = sp,
+                    },
+                    left, sp * SsdTcLayout.StepWords, tid, groupSize);
+            }
+            if (bVectors)
+            {
+                SsdTcVectorStager.StageColumns<T, On>(
+                    p.B, p.BStride, start + l0, length - l0, bCol, p.StateSize - n0, weights, l0, right, sn, tid, groupSize);
+            }
+            else
+            {
+                SsdTcStager.Stage(
+                    new SsdTcColumnWords<T, TOps, On>
+                    {
+                        View = p.B, Stride = p.BStride, RowStart = start + l0, Rows = length - l0,
+                        Column = bCol, Columns = p.StateSize - n0, Width = sn, Weights = weights, WeightOffset = l0,
+                    },
+                    right, sn * SsdTcLayout.StepWords, tid, groupSize);
+            }
             Group.Barrier();
             acc.Step(left, aWarp, Ld, right, bWarp, Ld, lane);
             acc.Step(left, aWarp + HalfStep, Ld, right, bWarp + HalfStep, Ld, lane);

@@ -1,0 +1,71 @@
+using ILGPU;
+using ILGPU.Runtime;
+using WarmGate.Kernels.Numerics;
+using WarmGate.Kernels.Ssd;
+using Half = ILGPU.Half;
+
+namespace WarmGate.Kernels.Tests.Ssd;
+
+/// <summary>
+/// The 16-byte staging path of the tensor-core kernels (<see cref="SsdTcVectorStager"/>) on the CPU
+/// accelerator: the gate that keeps misaligned views on the scalar path, and whole prefills whose
+/// x, B, C and state views take the vector path (P and N multiples of 8, strides padded by 8) or the
+/// scalar path (an odd stride), both against the float64 recurrence. A misaligned vector load would
+/// not fault on the CPU, so the gate itself is tested directly.
+/// </summary>
+[Collection(SsdCpuCollection.Name)]
+public sealed class SsdTcVectorStagingTests(SsdCpuFixture fixture)
+{
+    /// <summary>P=48, N=40: every unit is whole (multiples of 8), N a partial second step of 32.</summary>
+    private static readonly SsdShape VectorShape = new(3, 48, 1, 40);
+
+    private static readonly int[] Lengths = [45, 3, 70];
+
+    private static readonly SsdOptions Options = new()
+    {
+        DtSoftplus = true, HasDtBias = true, DMode = SsdDMode.PerChannel, HasZ = true, HasInitialStates = true,
+        InputDtype = Dtype.F16,
+    };
+
+    [Fact]
+    public void The_gate_needs_an_aligned_base_and_multiples_of_8()
+    {
+        using var buffer = fixture.Device.Accelerator.Allocate1D<Half>(64);
+        ArrayView<Half> view = buffer.View;
+        SsdTcVectorStager.BaseAligned(view).Should().BeTrue("an accelerator buffer starts on a 16-byte boundary");
+        SsdTcVectorStager.BaseAligned(view.SubView(8, 8)).Should().BeTrue("8 fp16 values are 16 bytes");
+        SsdTcVectorStager.BaseAligned(view.SubView(1, 8)).Should().BeFalse("a view one fp16 in is 2 bytes off");
+        SsdTcVectorStager.BaseAligned(view.SubView(4, 8)).Should().BeFalse("a view four fp16 in is 8 bytes off");
+        SsdTcVectorStager.Usable(true, 64, 16, 48).Should().BeTrue();
+        SsdTcVectorStager.Usable(false, 64, 16, 48).Should().BeFalse("a misaligned base");
+        SsdTcVectorStager.Usable(true, 67, 16, 48).Should().BeFalse("an odd stride");
+        SsdTcVectorStager.Usable(true, 64, 12, 48).Should().BeFalse("a first column off the 8-grid");
+        SsdTcVectorStager.Usable(true, 64, 16, 36).Should().BeFalse("a column limit that cuts a unit");
+        using var states = fixture.Device.Accelerator.Allocate1D<float>(64);
+        SsdTcVectorStager.BaseAligned(((ArrayView<float>)states.View).SubView(4, 8)).Should().BeTrue("4 fp32 values are 16 bytes");
+        SsdTcVectorStager.BaseAligned(((ArrayView<float>)states.View).SubView(2, 8)).Should().BeFalse();
+    }
+
+    public static TheoryData<string, int> Paths => new()
+    {
+        { "Q=32,CH=4,SP=32,SN=64,PB=64,BI=32,BJ=32,YT=32,YP=64,TC=1", 8 },
+        { "Q=32,CH=4,SP=32,SN=64,PB=64,BI=32,BJ=32,YT=32,YP=64,TC=1", 3 },
+        { "Q=64,CH=8,SP=64,SN=32,PB=64,BI=64,BJ=32,YT=64,YP=32,TC=1", 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Vector_and_scalar_staging_match_the_recurrence(string config, int stridePadding)
+    {
+        var inputs = SsdHostInputs.Random(VectorShape, Options, Lengths, seed: stridePadding + config.Length, stridePadding: stridePadding);
+        SsdChecks.AgainstRecurrence(fixture.Prefill, VectorShape, Options, inputs, SsdPrefillConfig.Parse(config));
+    }
+
+    [Fact]
+    public void Fp16_states_take_the_vector_path_too()
+    {
+        var options = Options with { StateDtype = Dtype.F16 };
+        var inputs = SsdHostInputs.Random(VectorShape, options, Lengths, seed: 21, stridePadding: 16);
+        SsdChecks.AgainstRecurrence(fixture.Prefill, VectorShape, options, inputs, SsdPrefillConfig.Parse("Q=32,CH=4,SP=32,SN=32,PB=64,BI=32,BJ=32,YT=32,YP=32,TC=1"));
+    }
+}
