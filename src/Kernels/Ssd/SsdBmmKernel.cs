@@ -19,6 +19,9 @@ internal struct SsdBmmParams<T>
     public int Groups;
     public int StateSize;
     public int TilesJ;
+
+    /// <summary>Which input views start on a 16-byte boundary (<see cref="SsdAlignedViews"/>).</summary>
+    public int Aligned;
 }
 
 /// <summary>

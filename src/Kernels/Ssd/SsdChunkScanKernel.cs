@@ -34,6 +34,9 @@ internal struct SsdChunkScanParams<T, TState>
     public int HeadsPerGroup;
     public int Chunks;
     public int TilesP;
+
+    /// <summary>Which input views start on a 16-byte boundary (<see cref="SsdAlignedViews"/>).</summary>
+    public int Aligned;
 }
 
 /// <summary>

@@ -24,6 +24,9 @@ internal struct SsdChunkStateParams<T>
     public int HeadsPerGroup;
     public int Chunks;
     public int TilesN;
+
+    /// <summary>Which input views start on a 16-byte boundary (<see cref="SsdAlignedViews"/>).</summary>
+    public int Aligned;
 }
 
 /// <summary>

@@ -174,6 +174,8 @@ public sealed partial class SsdPrefill : IDisposable
         var chunkStates = workspace.ChunkStates(stream, (long)chunks * shape.StatePerSequence);
         var passed = workspace.PassedStates<TState>(stream, (long)chunks * shape.StatePerSequence);
         var cb = workspace.CB(stream, (long)chunks * shape.Groups * q * q);
+        var aligned = SsdAlignedViews.Of(
+            args.X, args.B, args.C, cb, passed, args.InitialStates ?? ArrayView<TState>.Empty);
         StageLaunched?.Invoke("ssd.setup");
 
         kernels.Cumsum(
@@ -196,6 +198,7 @@ public sealed partial class SsdPrefill : IDisposable
                 X = args.X, XStride = args.XStride, B = args.B, BStride = args.BStride,
                 ChunkStart = start, ChunkLength = length, DtOut = dt, DACumsum = dA, ChunkStates = chunkStates,
                 Heads = heads, HeadDim = p, StateSize = n, HeadsPerGroup = shape.HeadsPerGroup, Chunks = chunks, TilesN = tilesN,
+                Aligned = aligned,
             });
         StageLaunched?.Invoke(SsdChunkStateKernel.Id);
 
@@ -223,7 +226,7 @@ public sealed partial class SsdPrefill : IDisposable
             {
                 B = args.B, BStride = args.BStride, C = args.C, CStride = args.CStride,
                 ChunkStart = start, ChunkLength = length, CB = cb,
-                Groups = shape.Groups, StateSize = n, TilesJ = tilesJ,
+                Groups = shape.Groups, StateSize = n, TilesJ = tilesJ, Aligned = aligned,
             });
         StageLaunched?.Invoke(SsdBmmKernel.Id);
 
@@ -239,7 +242,7 @@ public sealed partial class SsdPrefill : IDisposable
                 DtOut = dt, DACumsum = dA, CB = cb, PassedStates = passed,
                 InitialStates = args.InitialStates ?? ArrayView<TState>.Empty, Y = args.Y,
                 Heads = heads, HeadDim = p, StateSize = n, Groups = shape.Groups, HeadsPerGroup = shape.HeadsPerGroup,
-                Chunks = chunks, TilesP = tilesScanP,
+                Chunks = chunks, TilesP = tilesScanP, Aligned = aligned,
             });
         StageLaunched?.Invoke(SsdChunkScanKernel.Id);
         lastRun = new LastRun(table, dt, dA, chunkStates, cb, passed.Cast<byte>());

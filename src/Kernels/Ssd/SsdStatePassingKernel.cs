@@ -55,15 +55,8 @@ internal static class SsdStatePassingKernel
     {
         var bytes = Interop.SizeOf<TState>() * ElementsPerThread;
         return statePerHead % ElementsPerThread == 0
-            && Aligned(chunkStates, 16) && Aligned(passed, bytes) && Aligned(initial, bytes) && Aligned(final, bytes);
-    }
-
-    private static bool Aligned<T>(ArrayView<T> view, int bytes)
-        where T : unmanaged
-    {
-        if (view.Length == 0) return true;
-        if (((IArrayView)view).Buffer is not { } buffer) return false;
-        return (buffer.NativePtr.ToInt64() + ((IContiguousArrayView)view).IndexInBytes) % bytes == 0;
+            && ViewAlignment.IsAligned(chunkStates, 16) && ViewAlignment.IsAligned(passed, bytes)
+            && ViewAlignment.IsAligned(initial, bytes) && ViewAlignment.IsAligned(final, bytes);
     }
 
     public static void Kernel<TState, TStateOps, TInit, TQ, TPB>(SsdStatePassingParams<TState> p)

@@ -68,6 +68,8 @@ public sealed class SsdTcPtxCompileTests
             Count(ptx, "st.local").Should().BeLessThanOrEqualTo(2 * ReadOutSlots, $"{where}: no local stores in the k loop");
             System.Text.RegularExpressions.Regex.IsMatch(ptx, @"ld(\.global)?\.v4\.(b|u)32").Should().BeTrue(
                 $"{where}: operands are staged with 16-byte loads where the views allow it");
+            System.Text.RegularExpressions.Regex.IsMatch(ptx, @"\bmov\s+%").Should().BeFalse(
+                $"{where}: an untyped mov (what ArrayView.AlignTo emits) is rejected by the CUDA driver's PTX JIT");
         }
     }
 

@@ -32,18 +32,24 @@ public sealed class SsdTcVectorStagingTests(SsdCpuFixture fixture)
     {
         using var buffer = fixture.Device.Accelerator.Allocate1D<Half>(64);
         ArrayView<Half> view = buffer.View;
-        SsdTcVectorStager.BaseAligned(view).Should().BeTrue("an accelerator buffer starts on a 16-byte boundary");
-        SsdTcVectorStager.BaseAligned(view.SubView(8, 8)).Should().BeTrue("8 fp16 values are 16 bytes");
-        SsdTcVectorStager.BaseAligned(view.SubView(1, 8)).Should().BeFalse("a view one fp16 in is 2 bytes off");
-        SsdTcVectorStager.BaseAligned(view.SubView(4, 8)).Should().BeFalse("a view four fp16 in is 8 bytes off");
+        ViewAlignment.IsAligned(view, 16).Should().BeTrue("an accelerator buffer starts on a 16-byte boundary");
+        ViewAlignment.IsAligned(view.SubView(8, 8), 16).Should().BeTrue("8 fp16 values are 16 bytes");
+        ViewAlignment.IsAligned(view.SubView(1, 8), 16).Should().BeFalse("a view one fp16 in is 2 bytes off");
+        ViewAlignment.IsAligned(view.SubView(4, 8), 16).Should().BeFalse("a view four fp16 in is 8 bytes off");
         SsdTcVectorStager.Usable(true, 64, 16, 48).Should().BeTrue();
         SsdTcVectorStager.Usable(false, 64, 16, 48).Should().BeFalse("a misaligned base");
         SsdTcVectorStager.Usable(true, 67, 16, 48).Should().BeFalse("an odd stride");
         SsdTcVectorStager.Usable(true, 64, 12, 48).Should().BeFalse("a first column off the 8-grid");
         SsdTcVectorStager.Usable(true, 64, 16, 36).Should().BeFalse("a column limit that cuts a unit");
         using var states = fixture.Device.Accelerator.Allocate1D<float>(64);
-        SsdTcVectorStager.BaseAligned(((ArrayView<float>)states.View).SubView(4, 8)).Should().BeTrue("4 fp32 values are 16 bytes");
-        SsdTcVectorStager.BaseAligned(((ArrayView<float>)states.View).SubView(2, 8)).Should().BeFalse();
+        ArrayView<float> floats = states.View;
+        ViewAlignment.IsAligned(floats.SubView(4, 8), 16).Should().BeTrue("4 fp32 values are 16 bytes");
+        ViewAlignment.IsAligned(floats.SubView(2, 8), 16).Should().BeFalse();
+        ViewAlignment.IsAligned(floats.SubView(2, 0), 16).Should().BeTrue("an empty view is never read");
+
+        var mask = SsdAlignedViews.Of(view, view.SubView(1, 8), view.SubView(8, 8), floats.SubView(2, 8), floats, ArrayView<float>.Empty);
+        mask.Should().Be(SsdAlignedViews.X | SsdAlignedViews.C | SsdAlignedViews.PassedStates | SsdAlignedViews.InitialStates,
+            "B is one fp16 off and CB two fp32 off; the others are aligned or empty");
     }
 
     public static TheoryData<string, int> Paths => new()

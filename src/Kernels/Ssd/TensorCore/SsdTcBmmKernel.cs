@@ -48,8 +48,8 @@ internal static class SsdTcBmmKernel
         var n = p.StateSize;
         var aWarp = wm * MmaWarpTile.Size * Ld;
         var bWarp = wn * MmaWarpTile.Size * Ld;
-        var cVectors = SsdTcVectorStager.Usable(SsdTcVectorStager.BaseAligned(p.C), p.CStride, g * n, n);
-        var bVectors = SsdTcVectorStager.Usable(SsdTcVectorStager.BaseAligned(p.B), p.BStride, g * n, n);
+        var cVectors = SsdTcVectorStager.Usable(SsdAlignedViews.Has(p.Aligned, SsdAlignedViews.C), p.CStride, g * n, n);
+        var bVectors = SsdTcVectorStager.Usable(SsdAlignedViews.Has(p.Aligned, SsdAlignedViews.B), p.BStride, g * n, n);
         var acc = MmaWarpTile.Create();
         if (i0 < length && j0 < length)
         {

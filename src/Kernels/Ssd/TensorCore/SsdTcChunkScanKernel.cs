@@ -82,8 +82,8 @@ internal static class SsdTcChunkScanKernel
                 ? ((sequence * p.Heads) + h) * p.HeadDim * n
                 : (((c - 1) * p.Heads) + h) * p.HeadDim * n;
             var states = first ? p.InitialStates : p.PassedStates;
-            var cVectors = SsdTcVectorStager.Usable(SsdTcVectorStager.BaseAligned(p.C), p.CStride, g * n, n);
-            var sVectors = SsdTcVectorStager.Usable(SsdTcVectorStager.BaseAligned(states), n, stateBase + (p0 * n), n);
+            var cVectors = SsdTcVectorStager.Usable(SsdAlignedViews.Has(p.Aligned, SsdAlignedViews.C), p.CStride, g * n, n);
+            var sVectors = SsdTcVectorStager.Usable(SsdAlignedViews.Has(p.Aligned, first ? SsdAlignedViews.InitialStates : SsdAlignedViews.PassedStates), n, stateBase + (p0 * n), n);
             for (var n0 = 0; n0 < n; n0 += SsdTcLayout.Step)
             {
                 Group.Barrier();
@@ -119,8 +119,8 @@ internal static class SsdTcChunkScanKernel
         var cbBase = ((c * p.Groups) + g) * q;
         var xCol = (h * p.HeadDim) + p0;
         var warpLastRow = i0 + (wm * MmaWarpTile.Size) + MmaWarpTile.Size - 1;
-        var cbVectors = SsdTcVectorStager.BaseAligned(p.CB);
-        var xVectors = SsdTcVectorStager.Usable(SsdTcVectorStager.BaseAligned(p.X), p.XStride, xCol, p.HeadDim - p0);
+        var cbVectors = SsdAlignedViews.Has(p.Aligned, SsdAlignedViews.CB);
+        var xVectors = SsdTcVectorStager.Usable(SsdAlignedViews.Has(p.Aligned, SsdAlignedViews.X), p.XStride, xCol, p.HeadDim - p0);
         for (var j0 = 0; j0 < rowEnd; j0 += SsdTcLayout.Step)
         {
             Group.Barrier();

@@ -57,8 +57,8 @@ internal static class SsdTcChunkStateKernel
         var bCol = ((h / p.HeadsPerGroup) * p.StateSize) + n0;
         var aWarp = wm * MmaWarpTile.Size * Ld;
         var bWarp = wn * MmaWarpTile.Size * Ld;
-        var xVectors = SsdTcVectorStager.Usable(SsdTcVectorStager.BaseAligned(p.X), p.XStride, xCol, p.HeadDim - p0);
-        var bVectors = SsdTcVectorStager.Usable(SsdTcVectorStager.BaseAligned(p.B), p.BStride, bCol, p.StateSize - n0);
+        var xVectors = SsdTcVectorStager.Usable(SsdAlignedViews.Has(p.Aligned, SsdAlignedViews.X), p.XStride, xCol, p.HeadDim - p0);
+        var bVectors = SsdTcVectorStager.Usable(SsdAlignedViews.Has(p.Aligned, SsdAlignedViews.B), p.BStride, bCol, p.StateSize - n0);
         var acc = MmaWarpTile.Create();
         for (var l0 = 0; l0 < length; l0 += SsdTcLayout.Step)
         {

@@ -17,19 +17,13 @@ internal struct SsdTcWords4
 /// <summary>
 /// The 16-byte staging path of the tensor-core kernels: one unit is 8 consecutive elements of a row
 /// (one 16-byte load of fp16, two of fp32), packed as 4 fp16 pairs. A stage may use it only where
-/// <see cref="Usable"/> holds (checked once per kernel in the kernel itself, from the view's real
-/// address), else it runs the scalar sources of <see cref="SsdTcStager"/>; a misaligned vector load
+/// <see cref="Usable"/> holds (checked once per kernel, from the host's <see cref="SsdAlignedViews"/> bits), else it runs the scalar sources of <see cref="SsdTcStager"/>; a misaligned vector load
 /// faults on CUDA, so the predicate is the single gate for every vector access here.
 /// </summary>
 internal static class SsdTcVectorStager
 {
     /// <summary>Elements per unit (a multiple of every stage's column offsets and strides when vectors are used).</summary>
     public const int Elements = 8;
-
-    /// <summary>Whether the view's first element sits on a 16-byte boundary (works in kernels and on the host).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool BaseAligned<T>(ArrayView<T> view)
-        where T : unmanaged => view.Length == 0 || view.AlignTo(16).Item1.Length == 0;
 
     /// <summary>
     /// Whether a stage may load whole units: an aligned base and a row stride, first column and column

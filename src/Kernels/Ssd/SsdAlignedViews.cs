@@ -1,0 +1,44 @@
+using ILGPU;
+using WarmGate.Kernels.Numerics;
+
+namespace WarmGate.Kernels.Ssd;
+
+/// <summary>
+/// The <c>Aligned</c> argument of the chunk_state, bmm and chunk_scan kernels: one bit per input
+/// view that starts on a 16-byte boundary, computed on the host (<see cref="ViewAlignment"/>). The
+/// tensor-core kernels load a view in 16-byte vectors only where its bit is set (and its strides
+/// and offsets allow, <see cref="SsdTcVectorStager.Usable"/>); the SIMT kernels ignore it.
+/// </summary>
+internal static class SsdAlignedViews
+{
+    /// <summary>x.</summary>
+    public const int X = 1;
+
+    /// <summary>B.</summary>
+    public const int B = 2;
+
+    /// <summary>C.</summary>
+    public const int C = 4;
+
+    /// <summary>The CB workspace.</summary>
+    public const int CB = 8;
+
+    /// <summary>The passed states.</summary>
+    public const int PassedStates = 16;
+
+    /// <summary>The initial states.</summary>
+    public const int InitialStates = 32;
+
+    /// <summary>The mask of the given views (empty ones count as aligned).</summary>
+    public static int Of<T, TState>(
+        ArrayView<T> x, ArrayView<T> b, ArrayView<T> c, ArrayView<float> cb, ArrayView<TState> passed, ArrayView<TState> initial)
+        where T : unmanaged
+        where TState : unmanaged =>
+        Bit(x, X) | Bit(b, B) | Bit(c, C) | Bit(cb, CB) | Bit(passed, PassedStates) | Bit(initial, InitialStates);
+
+    /// <summary>Whether <paramref name="bit"/> is set in <paramref name="mask"/> (in kernels too).</summary>
+    public static bool Has(int mask, int bit) => (mask & bit) != 0;
+
+    private static int Bit<TView>(ArrayView<TView> view, int bit)
+        where TView : unmanaged => ViewAlignment.IsAligned(view, 16) ? bit : 0;
+}
