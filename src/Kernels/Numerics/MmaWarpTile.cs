@@ -5,8 +5,9 @@ using ILGPU.Runtime.Cuda;
 namespace WarmGate.Kernels.Numerics;
 
 /// <summary>
-/// A warp's 32 × 32 fp32 output tile built from 2 × 4 m16n8k16 products (<see cref="WarpMma"/>):
-/// each k16 step loads two A and four B fragments and issues eight products. Lane (g, t) owns rows
+/// A warp's 32 × 32 fp32 output tile built from 2 × 4 tensor-core products (<see cref="WarpMma"/>):
+/// each step of 8 words (k16 of fp16 pairs, or k8 of TF32 values) loads two A and four B fragments
+/// and issues eight products. Lane (g, t) owns rows
 /// <c>16·mi + 8·half + g</c> and columns <c>8·ni + 2t + b</c> (mi, half, b in {0, 1}, ni in 0..3; see <see cref="Store"/>).
 /// Plain fields, so ILGPU keeps the 32 accumulators in registers.
 /// </summary>
@@ -28,6 +29,16 @@ internal struct MmaWarpTile
     private const string Mma11 = MmaPrefix + "{wga20, wga21, wga22, wga23}" + Operands + "{wga20, wga21, wga22, wga23};";
     private const string Mma12 = MmaPrefix + "{wga24, wga25, wga26, wga27}" + Operands + "{wga24, wga25, wga26, wga27};";
     private const string Mma13 = MmaPrefix + "{wga28, wga29, wga30, wga31}" + Operands + "{wga28, wga29, wga30, wga31};";
+
+    private const string Tf32Prefix = "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 ";
+    private const string Tf32Mma00 = Tf32Prefix + "{wga0, wga1, wga2, wga3}" + Operands + "{wga0, wga1, wga2, wga3};";
+    private const string Tf32Mma01 = Tf32Prefix + "{wga4, wga5, wga6, wga7}" + Operands + "{wga4, wga5, wga6, wga7};";
+    private const string Tf32Mma02 = Tf32Prefix + "{wga8, wga9, wga10, wga11}" + Operands + "{wga8, wga9, wga10, wga11};";
+    private const string Tf32Mma03 = Tf32Prefix + "{wga12, wga13, wga14, wga15}" + Operands + "{wga12, wga13, wga14, wga15};";
+    private const string Tf32Mma10 = Tf32Prefix + "{wga16, wga17, wga18, wga19}" + Operands + "{wga16, wga17, wga18, wga19};";
+    private const string Tf32Mma11 = Tf32Prefix + "{wga20, wga21, wga22, wga23}" + Operands + "{wga20, wga21, wga22, wga23};";
+    private const string Tf32Mma12 = Tf32Prefix + "{wga24, wga25, wga26, wga27}" + Operands + "{wga24, wga25, wga26, wga27};";
+    private const string Tf32Mma13 = Tf32Prefix + "{wga28, wga29, wga30, wga31}" + Operands + "{wga28, wga29, wga30, wga31};";
 
     /// <summary>Rows g (%0), g + 8 (%1), 16 + g (%2), 24 + g (%3) of the named registers times their factors.</summary>
     private const string Scale =
@@ -63,12 +74,13 @@ internal struct MmaWarpTile
     }
 
     /// <summary>
-    /// Adds one k16 step: A rows 0..31 from <c>a[aOffset..]</c> (rows <paramref name="aLd"/> words apart,
-    /// k pairs along a row) times B columns 0..31 from <c>b[bOffset..]</c> (columns <paramref name="bLd"/>
-    /// words apart, k pairs along a column).
+    /// Adds one step of 8 words: A rows 0..31 from <c>a[aOffset..]</c> (rows <paramref name="aLd"/> words
+    /// apart, k along a row) times B columns 0..31 from <c>b[bOffset..]</c> (columns <paramref name="bLd"/>
+    /// words apart, k along a column). A word is an fp16 pair (k16, <c>m16n8k16.f16</c>) or, when
+    /// <paramref name="tf32"/>, one TF32 value (k8, <c>m16n8k8.tf32</c>); a kernel passes a constant.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Step(ArrayView<uint> a, int aOffset, int aLd, ArrayView<uint> b, int bOffset, int bLd, int lane)
+    public void Step(ArrayView<uint> a, int aOffset, int aLd, ArrayView<uint> b, int bOffset, int bLd, int lane, bool tf32)
     {
         var a0 = WarpMma.LoadA(a, aOffset, aLd, lane);
         var a1 = WarpMma.LoadA(a, aOffset + (16 * aLd), aLd, lane);
@@ -78,25 +90,41 @@ internal struct MmaWarpTile
         var b3 = WarpMma.LoadB(b, bOffset + (24 * bLd), bLd, lane);
         if (CudaAsm.IsSupported)
         {
-            CudaAsm.Emit(Mma00, a0.R0, a0.R1, a0.R2, a0.R3, b0.R0, b0.R1);
-            CudaAsm.Emit(Mma01, a0.R0, a0.R1, a0.R2, a0.R3, b1.R0, b1.R1);
-            CudaAsm.Emit(Mma02, a0.R0, a0.R1, a0.R2, a0.R3, b2.R0, b2.R1);
-            CudaAsm.Emit(Mma03, a0.R0, a0.R1, a0.R2, a0.R3, b3.R0, b3.R1);
-            CudaAsm.Emit(Mma10, a1.R0, a1.R1, a1.R2, a1.R3, b0.R0, b0.R1);
-            CudaAsm.Emit(Mma11, a1.R0, a1.R1, a1.R2, a1.R3, b1.R0, b1.R1);
-            CudaAsm.Emit(Mma12, a1.R0, a1.R1, a1.R2, a1.R3, b2.R0, b2.R1);
-            CudaAsm.Emit(Mma13, a1.R0, a1.R1, a1.R2, a1.R3, b3.R0, b3.R1);
+            // The format is a kernel constant, so one branch survives; CudaAsm.IsSupported is only
+            // folded by ptxas (a constant predicate), so it stays the outer test.
+            if (tf32)
+            {
+                CudaAsm.Emit(Tf32Mma00, a0.R0, a0.R1, a0.R2, a0.R3, b0.R0, b0.R1);
+                CudaAsm.Emit(Tf32Mma01, a0.R0, a0.R1, a0.R2, a0.R3, b1.R0, b1.R1);
+                CudaAsm.Emit(Tf32Mma02, a0.R0, a0.R1, a0.R2, a0.R3, b2.R0, b2.R1);
+                CudaAsm.Emit(Tf32Mma03, a0.R0, a0.R1, a0.R2, a0.R3, b3.R0, b3.R1);
+                CudaAsm.Emit(Tf32Mma10, a1.R0, a1.R1, a1.R2, a1.R3, b0.R0, b0.R1);
+                CudaAsm.Emit(Tf32Mma11, a1.R0, a1.R1, a1.R2, a1.R3, b1.R0, b1.R1);
+                CudaAsm.Emit(Tf32Mma12, a1.R0, a1.R1, a1.R2, a1.R3, b2.R0, b2.R1);
+                CudaAsm.Emit(Tf32Mma13, a1.R0, a1.R1, a1.R2, a1.R3, b3.R0, b3.R1);
+            }
+            else
+            {
+                CudaAsm.Emit(Mma00, a0.R0, a0.R1, a0.R2, a0.R3, b0.R0, b0.R1);
+                CudaAsm.Emit(Mma01, a0.R0, a0.R1, a0.R2, a0.R3, b1.R0, b1.R1);
+                CudaAsm.Emit(Mma02, a0.R0, a0.R1, a0.R2, a0.R3, b2.R0, b2.R1);
+                CudaAsm.Emit(Mma03, a0.R0, a0.R1, a0.R2, a0.R3, b3.R0, b3.R1);
+                CudaAsm.Emit(Mma10, a1.R0, a1.R1, a1.R2, a1.R3, b0.R0, b0.R1);
+                CudaAsm.Emit(Mma11, a1.R0, a1.R1, a1.R2, a1.R3, b1.R0, b1.R1);
+                CudaAsm.Emit(Mma12, a1.R0, a1.R1, a1.R2, a1.R3, b2.R0, b2.R1);
+                CudaAsm.Emit(Mma13, a1.R0, a1.R1, a1.R2, a1.R3, b3.R0, b3.R1);
+            }
         }
         else
         {
-            WarpMma.Emulate(ref T00, a0, b0, lane);
-            WarpMma.Emulate(ref T01, a0, b1, lane);
-            WarpMma.Emulate(ref T02, a0, b2, lane);
-            WarpMma.Emulate(ref T03, a0, b3, lane);
-            WarpMma.Emulate(ref T10, a1, b0, lane);
-            WarpMma.Emulate(ref T11, a1, b1, lane);
-            WarpMma.Emulate(ref T12, a1, b2, lane);
-            WarpMma.Emulate(ref T13, a1, b3, lane);
+            WarpMma.Emulate(ref T00, a0, b0, lane, tf32);
+            WarpMma.Emulate(ref T01, a0, b1, lane, tf32);
+            WarpMma.Emulate(ref T02, a0, b2, lane, tf32);
+            WarpMma.Emulate(ref T03, a0, b3, lane, tf32);
+            WarpMma.Emulate(ref T10, a1, b0, lane, tf32);
+            WarpMma.Emulate(ref T11, a1, b1, lane, tf32);
+            WarpMma.Emulate(ref T12, a1, b2, lane, tf32);
+            WarpMma.Emulate(ref T13, a1, b3, lane, tf32);
         }
     }
 

@@ -10,6 +10,11 @@ namespace WarmGate.Kernels.Numerics;
 /// both operands in shared memory as packed fp16 pairs (one <see cref="uint"/> holds two values
 /// adjacent along k, the lower k in the low half). A is a 16 × 16 tile stored row-major (row m,
 /// k pairs along the row); B is a 16 × 8 tile stored column by column (column n, k pairs along it).
+/// The TF32 product <c>mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32</c> (<see cref="MmaWarpTile"/>)
+/// reads the same word positions with one TF32 value per word (<see cref="Tf32"/>): its fragments
+/// (a: rows g, g + 8 at k t and t + 4; b: k t and t + 4 of column g) sit exactly where the fp16
+/// pairs of k 2t, 2t + 1 and 2t + 8, 2t + 9 sit, so both formats share the loads and the tile layout,
+/// and a step of 8 words is k16 for fp16 and k8 for TF32.
 /// The lane is logical, <c>Group.IdxX &amp; 31</c>, on every backend, so kernels must be launched
 /// explicitly grouped with groups of a multiple of 32 threads.
 /// <para>
@@ -57,6 +62,18 @@ internal static class WarpMma
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Pack(float low, float high) =>
         Interop.FloatAsInt((Half)low) | ((uint)Interop.FloatAsInt((Half)high) << 16);
+
+    /// <summary>
+    /// Rounds an fp32 value to TF32 (10 mantissa bits, to nearest, ties away from zero, as
+    /// <c>cvt.rna.tf32.f32</c>) and returns its bits with the 13 low bits zero; infinities and NaNs
+    /// pass unchanged. Integer arithmetic, so the CPU emulation rounds exactly as the GPU does.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Tf32(float value)
+    {
+        var bits = Interop.FloatAsInt(value);
+        return (bits & 0x7F800000u) == 0x7F800000u ? bits : (bits + 0x1000u) & 0xFFFFE000u;
+    }
 
     /// <summary>The fp16 value in the low half of a packed pair, widened to fp32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -145,10 +162,11 @@ internal static class WarpMma
     /// <summary>
     /// The CPU emulation of <see cref="Mma"/> alone, no inline PTX (so a kernel that calls only this on its
     /// non-CUDA branch carries no inline-PTX outputs, hence no local memory, in its PTX): the lane's four
-    /// fp32 dots over the fragments' tiles.
+    /// fp32 dots over the fragments' tiles, 8 words each (16 fp16 values, or 8 TF32 values when
+    /// <paramref name="tf32"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Emulate(ref MmaAccumulator acc, MmaFragmentA a, MmaFragmentB b, int lane)
+    public static void Emulate(ref MmaAccumulator acc, MmaFragmentA a, MmaFragmentB b, int lane, bool tf32 = false)
     {
         var g = lane >> 2;
         var t = lane & 3;
@@ -156,10 +174,10 @@ internal static class WarpMma
         var rowG8 = rowG + (8 * a.Ld);
         var col0 = b.Offset + (2 * t * b.Ld);
         var col1 = col0 + b.Ld;
-        acc.C0 += Dot(a.Tile, rowG, b.Tile, col0);
-        acc.C1 += Dot(a.Tile, rowG, b.Tile, col1);
-        acc.C2 += Dot(a.Tile, rowG8, b.Tile, col0);
-        acc.C3 += Dot(a.Tile, rowG8, b.Tile, col1);
+        acc.C0 += Dot(a.Tile, rowG, b.Tile, col0, tf32);
+        acc.C1 += Dot(a.Tile, rowG, b.Tile, col1, tf32);
+        acc.C2 += Dot(a.Tile, rowG8, b.Tile, col0, tf32);
+        acc.C3 += Dot(a.Tile, rowG8, b.Tile, col1, tf32);
     }
 
     /// <summary>Two fp32 values as one 64-bit word, <paramref name="low"/> in the low half.</summary>
@@ -167,15 +185,17 @@ internal static class WarpMma
     private static ulong Pack64(float low, float high) =>
         Interop.FloatAsInt(low) | ((ulong)Interop.FloatAsInt(high) << 32);
 
-    /// <summary>The fp32 dot of 16 fp16 values (8 pairs) at <c>x[xi..]</c> and <c>y[yi..]</c>.</summary>
-    private static float Dot(ArrayView<uint> x, int xi, ArrayView<uint> y, int yi)
+    /// <summary>The fp32 dot of the 8 words at <c>x[xi..]</c> and <c>y[yi..]</c>: 16 fp16 values, or 8 TF32 ones.</summary>
+    private static float Dot(ArrayView<uint> x, int xi, ArrayView<uint> y, int yi, bool tf32)
     {
         var sum = 0f;
         for (var w = 0; w < 8; w++)
         {
             var xw = x[xi + w];
             var yw = y[yi + w];
-            sum += (Low(xw) * Low(yw)) + (High(xw) * High(yw));
+            sum += tf32
+                ? Interop.IntAsFloat(xw) * Interop.IntAsFloat(yw)
+                : (Low(xw) * Low(yw)) + (High(xw) * High(yw));
         }
         return sum;
     }

@@ -5,9 +5,9 @@ namespace WarmGate.Kernels.Ssd;
 
 /// <summary>
 /// The five closed kernel methods of one (shape, options, config), with the key and config
-/// strings their compile events carry. A tensor-core config with fp16 inputs closes the
-/// tensor-core chunk_state, bmm and chunk_scan (<see cref="SsdPrefillConfig.ForInput"/>). Built once per distinct triple, so launches do no
-/// reflection and no string formatting after the first.
+/// strings their compile events carry. A tensor-core config closes the tensor-core chunk_state, bmm
+/// and chunk_scan (fp16 or TF32 products by input dtype). Built once per distinct triple, so
+/// launches do no reflection and no string formatting after the first.
 /// </summary>
 internal sealed class SsdKernelPlan
 {
@@ -23,26 +23,28 @@ internal sealed class SsdKernelPlan
         var stateOps = TypeConstants.ElementOps(options.StateDtype);
         var q = TypeConstants.Constant(config.ChunkSize);
         var init = TypeConstants.Flag(options.HasInitialStates);
-        // The config the kernels run (a tensor-core config runs SIMT for fp32 inputs); events carry the given one.
-        var run = config.ForInput(options.InputDtype);
-        var tensorCores = run.TensorCores;
+        var tensorCores = config.TensorCores;
 
         Cumsum = Close(
             typeof(SsdCumsumKernel), input, inputOps, TypeConstants.Flag(options.DtSoftplus),
             TypeConstants.Flag(options.HasDtBias), TypeConstants.Flag(options.HasDtLimits), q);
+        // The tensor-core kernels take one more type argument: TF32 products (fp32 inputs) or fp16 ones.
+        Type[] inputTypes = tensorCores
+            ? [input, inputOps, TypeConstants.Flag(options.InputDtype == Dtype.F32)]
+            : [input, inputOps];
         ChunkState = Close(
-            tensorCores ? typeof(SsdTcChunkStateKernel) : typeof(SsdChunkStateKernel), input, inputOps, q,
-            TypeConstants.Constant(run.StateTileP), TypeConstants.Constant(run.StateTileN));
+            tensorCores ? typeof(SsdTcChunkStateKernel) : typeof(SsdChunkStateKernel),
+            [.. inputTypes, q, TypeConstants.Constant(config.StateTileP), TypeConstants.Constant(config.StateTileN)]);
         StatePassing = Close(
-            typeof(SsdStatePassingKernel), state, stateOps, init, q, TypeConstants.Constant(run.PassingBlock));
+            typeof(SsdStatePassingKernel), state, stateOps, init, q, TypeConstants.Constant(config.PassingBlock));
         Bmm = Close(
-            tensorCores ? typeof(SsdTcBmmKernel) : typeof(SsdBmmKernel), input, inputOps, q,
-            TypeConstants.Constant(run.BmmTileI), TypeConstants.Constant(run.BmmTileJ));
+            tensorCores ? typeof(SsdTcBmmKernel) : typeof(SsdBmmKernel),
+            [.. inputTypes, q, TypeConstants.Constant(config.BmmTileI), TypeConstants.Constant(config.BmmTileJ)]);
         ChunkScan = Close(
-            tensorCores ? typeof(SsdTcChunkScanKernel) : typeof(SsdChunkScanKernel), input, inputOps, state, stateOps,
+            tensorCores ? typeof(SsdTcChunkScanKernel) : typeof(SsdChunkScanKernel), [.. inputTypes, state, stateOps,
             TypeConstants.Flag(options.DMode != SsdDMode.None), TypeConstants.Flag(options.DMode == SsdDMode.PerChannel),
             TypeConstants.Flag(options.HasZ), init, q,
-            TypeConstants.Constant(run.ScanTileRows), TypeConstants.Constant(run.ScanTileP));
+            TypeConstants.Constant(config.ScanTileRows), TypeConstants.Constant(config.ScanTileP)]);
     }
 
     /// <summary>The tuning key events carry (<see cref="SsdKey.Of"/>).</summary>

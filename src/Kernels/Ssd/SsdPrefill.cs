@@ -98,7 +98,7 @@ public sealed partial class SsdPrefill : IDisposable
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            Launch(stream, Plan(shape, options, config), shape, options, config.ForInput(options.InputDtype), args);
+            Launch(stream, Plan(shape, options, config), shape, options, config, args);
         }
     }
 

@@ -9,11 +9,11 @@ namespace WarmGate.Kernels.Ssd;
 /// valid config may be chosen by the tuner. Its string form (<see cref="ToString"/>) is what
 /// tuning tables store; <see cref="Parse"/> reads it back.
 /// <para>
-/// <see cref="TensorCores"/> (<c>TC=1</c>) runs chunk_scan, chunk_state and bmm on tensor cores
-/// (fp16 operands, fp32 accumulators) for fp16 inputs; their tiles (YT × YP, SP × SN, BI × BJ) are
-/// then multiples of the 32 × 32 warp tile, one warp each. fp32 inputs always run the SIMT kernels:
-/// a tensor-core config runs them with its own tiles and 8 × 8 bmm tiles (<see cref="ForInput"/>),
-/// and the tuner never picks it for fp32 inputs or off CUDA (<see cref="WhyNotRun"/>).
+/// <see cref="TensorCores"/> (<c>TC=1</c>) runs chunk_scan, chunk_state and bmm on tensor cores with
+/// fp32 accumulators: fp16 operands for fp16 inputs, TF32 operands (10-bit mantissa, fp32 range, as
+/// upstream's TF32 dots) for fp32 inputs. Their tiles (YT × YP, SP × SN, BI × BJ) are then multiples
+/// of the 32 × 32 warp tile, one warp each. The tuner never picks a tensor-core config off CUDA
+/// (<see cref="WhyNotRun"/>); a <c>TC=0</c> config keeps every product in fp32.
 /// </para>
 /// </summary>
 /// <param name="ChunkSize">Q, the internal chunk size (<c>Q</c>), 1 to 256.</param>
@@ -47,15 +47,14 @@ public sealed record SsdPrefillConfig(
     private static readonly string[] Names = ["Q", "CH", "SP", "SN", "PB", "BI", "BJ", "YT", "YP"];
 
     /// <summary>
-    /// Whether chunk_scan, chunk_state and bmm run on tensor cores for fp16 inputs (<c>TC</c>, 0 or 1
-    /// in the string form). fp32 inputs run the SIMT kernels either way.
+    /// Whether chunk_scan, chunk_state and bmm run on tensor cores (<c>TC</c>, 0 or 1 in the string
+    /// form): fp16 products for fp16 inputs, TF32 products for fp32 inputs.
     /// </summary>
     public bool TensorCores { get; init; }
 
-    /// <summary>The threads of the largest group any stage launches (for a tensor-core config, on either path).</summary>
-    public int MaxGroupSize => TensorCores
-        ? Math.Max(ForInput(Numerics.Dtype.F32).MaxGroupSize, Math.Max(ChunkStateGroupSize, Math.Max(BmmGroupSize, ChunkScanGroupSize)))
-        : Math.Max(Math.Max(CumsumHeads, PassingBlock), Math.Max(ChunkStateGroupSize, Math.Max(BmmGroupSize, ChunkScanGroupSize)));
+    /// <summary>The threads of the largest group any stage launches.</summary>
+    public int MaxGroupSize =>
+        Math.Max(Math.Max(CumsumHeads, PassingBlock), Math.Max(ChunkStateGroupSize, Math.Max(BmmGroupSize, ChunkScanGroupSize)));
 
     /// <summary>Threads per <c>ssd.chunk_state</c> group.</summary>
     internal int ChunkStateGroupSize => TensorCores
@@ -71,23 +70,14 @@ public sealed record SsdPrefillConfig(
         : SsdChunkScanKernel.GroupSize(this);
 
     /// <summary>
-    /// The config the kernels of an input dtype run: this one, except that a tensor-core config runs
-    /// the SIMT kernels for fp32 inputs (same Q and tiles, 8 × 8 bmm tiles).
-    /// </summary>
-    public SsdPrefillConfig ForInput(Numerics.Dtype inputDtype) =>
-        TensorCores && inputDtype != Numerics.Dtype.F16 ? this with { TensorCores = false, BmmTileI = 8, BmmTileJ = 8 } : this;
-
-    /// <summary>
-    /// Why the tuner must not pick this config for a device and input dtype, or null if it may:
-    /// a group too large for the device, or tensor cores off CUDA or with fp32 inputs.
+    /// Why the tuner must not pick this config for a device, or null if it may: a group too large
+    /// for the device, or tensor cores off CUDA.
     /// </summary>
     /// <param name="cuda">Whether the device is a CUDA device.</param>
-    /// <param name="inputDtype">The input dtype of the key.</param>
     /// <param name="maxThreadsPerGroup">The device's largest group.</param>
-    public string? WhyNotRun(bool cuda, Numerics.Dtype inputDtype, int maxThreadsPerGroup) =>
+    public string? WhyNotRun(bool cuda, int maxThreadsPerGroup) =>
         !Fits(maxThreadsPerGroup) ? $"needs more than {maxThreadsPerGroup} threads a group"
         : TensorCores && !cuda ? "tensor cores need a CUDA device (the CPU accelerator only emulates them)"
-        : TensorCores && inputDtype != Numerics.Dtype.F16 ? "tensor cores need fp16 inputs (fp32 inputs run the SIMT kernels)"
         : null;
 
     /// <summary>A good default: Q=64, 64 × 128 chunk_state and 64 × 64 chunk_scan tiles on CUDA (fastest on the H200 for Mamba2-2.7B), groups of at most 64 threads on the CPU accelerator.</summary>

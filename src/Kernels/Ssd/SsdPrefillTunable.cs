@@ -24,7 +24,7 @@ public static class SsdPrefillTunable
     /// with the given config on representative data and wait for it). The tuner times these
     /// synchronous runs by wall clock; prefer the overload with a stream. Candidates the device
     /// cannot run are pruned (<see cref="SsdPrefillConfig.WhyNotRun"/>): groups too large, and
-    /// tensor-core configs off CUDA or for fp32 inputs.
+    /// tensor-core configs off CUDA.
     /// </summary>
     public static ITunable For(SsdShape shape, SsdOptions options, bool cuda, int maxThreadsPerGroup, Action<SsdPrefillConfig> run)
     {
@@ -62,6 +62,6 @@ public static class SsdPrefillTunable
         new(
             KernelId, SsdKey.Of(shape, options), VersionHash,
             SsdPrefillConfig.Candidates(cuda).Select(c => c.ToString()).ToArray(),
-            text => SsdPrefillConfig.Parse(text).WhyNotRun(cuda, options.InputDtype, maxThreadsPerGroup),
+            text => SsdPrefillConfig.Parse(text).WhyNotRun(cuda, maxThreadsPerGroup),
             run, stream, enqueue);
 }

@@ -6,6 +6,9 @@ internal static class SsdAssert
     /// <summary>fp32 inputs: max error at most 1e-4 of max|ref|.</summary>
     public const double F32 = 1e-4;
 
+    /// <summary>fp32 inputs on TF32 tensor-core products: max error at most 1e-3 of max|ref| (the bench's fp32 gate).</summary>
+    public const double Tf32 = 1e-3;
+
     /// <summary>fp16 inputs or states: max error at most 2e-2 of max|ref|.</summary>
     public const double F16 = 2e-2;
 

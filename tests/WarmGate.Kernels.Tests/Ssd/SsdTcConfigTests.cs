@@ -48,33 +48,30 @@ public sealed class SsdTcConfigTests
         };
         var act = () => config.Validate(1024);
         act.Should().Throw<ArgumentException>().WithMessage($"*TC=1, {tile}=16 must be at least 32*");
-        config.ForInput(Dtype.F32).Validate(1024);
+        (config with { TensorCores = false, BmmTileI = 8, BmmTileJ = 8 }).Validate(1024);
     }
 
     [Fact]
-    public void Group_sizes_count_warps_and_cover_the_simt_path_of_fp32_inputs()
+    public void Group_sizes_count_warps()
     {
         // chunk_scan 128 × 64 = 8 warps; chunk_state 64 × 128 = 8 warps; bmm 64 × 64 = 4 warps.
         Tc.ChunkScanGroupSize.Should().Be(256);
         Tc.ChunkStateGroupSize.Should().Be(256);
         Tc.BmmGroupSize.Should().Be(128);
-        var simt = Tc.ForInput(Dtype.F32);
-        simt.Should().Be(Tc with { TensorCores = false, BmmTileI = 8, BmmTileJ = 8 });
-        Tc.ForInput(Dtype.F16).Should().Be(Tc);
-        Tc.MaxGroupSize.Should().Be(Math.Max(256, simt.MaxGroupSize));
+        Tc.MaxGroupSize.Should().Be(256);
+        (Tc with { PassingBlock = 512 }).MaxGroupSize.Should().Be(512, "state_passing's block counts too");
         var wide = Tc with { ScanTileRows = 256, ScanTileP = 256 };
         wide.MaxGroupSize.Should().Be(2048, "a 256 × 256 scan tile is 64 warps on tensor cores (32 × 32 threads on the SIMT path)");
         wide.Fits(1024).Should().BeFalse();
     }
 
     [Fact]
-    public void The_tuner_prunes_tensor_cores_off_cuda_and_for_fp32_inputs()
+    public void The_tuner_prunes_tensor_cores_off_cuda_only()
     {
-        Tc.WhyNotRun(cuda: true, Dtype.F16, 1024).Should().BeNull();
-        Tc.WhyNotRun(cuda: false, Dtype.F16, 1024).Should().Contain("CUDA");
-        Tc.WhyNotRun(cuda: true, Dtype.F32, 1024).Should().Contain("fp16 inputs");
-        Tc.WhyNotRun(cuda: true, Dtype.F16, 128).Should().Contain("threads");
-        Tc.ForInput(Dtype.F32).WhyNotRun(cuda: false, Dtype.F32, 1024).Should().BeNull();
+        Tc.WhyNotRun(cuda: true, 1024).Should().BeNull();
+        Tc.WhyNotRun(cuda: false, 1024).Should().Contain("CUDA");
+        Tc.WhyNotRun(cuda: true, 128).Should().Contain("threads");
+        (Tc with { TensorCores = false, BmmTileI = 8, BmmTileJ = 8 }).WhyNotRun(cuda: false, 1024).Should().BeNull();
 
         var shape = new SsdShape(4, 64, 1, 128);
         var f32 = SsdPrefillTunable.For(shape, new SsdOptions(), cuda: true, 1024, _ => { });
@@ -82,7 +79,9 @@ public sealed class SsdTcConfigTests
         var tcCandidates = f16.Candidates.Where(c => SsdPrefillConfig.Parse(c).TensorCores).ToList();
         tcCandidates.Should().NotBeEmpty();
         tcCandidates.All(c => f16.CanRun(c, out var _)).Should().BeTrue("fp16 inputs on CUDA may use tensor cores");
-        tcCandidates.Any(c => f32.CanRun(c, out var _)).Should().BeFalse("fp32 inputs keep the SIMT kernels");
+        tcCandidates.All(c => f32.CanRun(c, out var _)).Should().BeTrue("fp32 inputs run TF32 products on CUDA");
+        var cpu = SsdPrefillTunable.For(shape, new SsdOptions(), cuda: false, 1024, _ => { });
+        tcCandidates.Any(c => cpu.CanRun(c, out var _)).Should().BeFalse("the CPU accelerator only emulates tensor cores");
     }
 
     [Fact]

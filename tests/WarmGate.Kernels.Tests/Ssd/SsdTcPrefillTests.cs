@@ -94,8 +94,7 @@ public sealed class SsdTcPrefillTests(SsdCpuFixture fixture)
         var options = Options("all-on");
         var inputs = SsdHostInputs.Random(Shape, options, Lengths, seed: 5);
         var tc = Config("warps-along-columns-q32");
-        var simt = tc.ForInput(Dtype.F32);
-        simt.TensorCores.Should().BeFalse();
+        var simt = tc with { TensorCores = false, BmmTileI = 8, BmmTileJ = 8 };
         var a = fixture.Prefill.Run(inputs, Shape, options, tc);
         var b = fixture.Prefill.Run(inputs, Shape, options, simt);
         SsdAssert.Close(a.Y, SsdReference.ToDouble(b.Y), StageTolerance, "y, tensor cores against SIMT");
@@ -113,13 +112,27 @@ public sealed class SsdTcPrefillTests(SsdCpuFixture fixture)
         }
     }
 
-    [Fact]
-    public void Fp32_inputs_run_the_simt_kernels_exactly()
+    /// <summary>Each config with fp32 inputs: TF32 products (10-bit mantissa) against the float64 recurrence.</summary>
+    public static TheoryData<string, Dtype> Tf32Cases => new()
     {
-        var options = Options("all-on") with { InputDtype = Dtype.F32 };
-        var inputs = SsdHostInputs.Random(Shape, options, Lengths, seed: 9);
+        { "one-warp-q16", Dtype.F32 },
+        { "warps-along-columns-q32", Dtype.F32 },
+        { "warps-along-rows-q64", Dtype.F32 },
+        { "warps-along-rows-q64", Dtype.F16 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Tf32Cases))]
+    public void Fp32_inputs_run_tf32_products_within_the_bench_tolerance(string config, Dtype stateDtype)
+    {
+        var options = Options("all-on") with { InputDtype = Dtype.F32, StateDtype = stateDtype };
+        var inputs = SsdHostInputs.Random(Shape, options, Lengths, seed: 9 + config.Length);
         var expected = SsdReference.Recurrence(inputs, Shape, options);
-        var actual = fixture.Prefill.Run(inputs, Shape, options, Config("one-warp-q16"));
-        SsdAssert.Close(actual.Y, expected.Y, SsdAssert.F32, "y of a TC config with fp32 inputs (SIMT, exact fp32)");
+        var actual = fixture.Prefill.Run(inputs, Shape, options, Config(config));
+        var tolerance = stateDtype == Dtype.F16 ? SsdAssert.F16 : SsdAssert.Tf32;
+        SsdAssert.Close(actual.Y, expected.Y, tolerance, $"y, {config}, fp32 inputs on TF32 products");
+        SsdAssert.Close(actual.FinalStates, expected.FinalStates, tolerance, $"final states, {config}, fp32 inputs on TF32 products");
+        SsdAssert.RelativeError(actual.Y, expected.Y, out _).Should().BeGreaterThan(SsdAssert.F32 / 100,
+            "TF32 rounds the operands, so the result is not the exact-fp32 one (else the products were not TF32)");
     }
 }

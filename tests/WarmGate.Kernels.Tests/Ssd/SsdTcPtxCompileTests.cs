@@ -15,6 +15,7 @@ namespace WarmGate.Kernels.Tests.Ssd;
 public sealed class SsdTcPtxCompileTests
 {
     private const string Mma = "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32";
+    private const string Tf32Mma = "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32";
 
     private static readonly SsdOptions AllOn = new()
     {
@@ -86,13 +87,37 @@ public sealed class SsdTcPtxCompileTests
         Ptx(backend, plan.ChunkScan).Should().Contain(Mma);
     }
 
-    [Fact]
-    public void Fp32_inputs_close_the_simt_kernels_even_for_a_tensor_core_config()
+    [Theory]
+    [MemberData(nameof(TensorCoreCandidates))]
+    public void Fp32_inputs_close_the_tensor_core_kernels_with_tf32_products(string config)
     {
+        using var context = Context.Create(builder => builder.Optimize(OptimizationLevel.O1));
+        using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, nvvmAPI: null!);
+        var options = AllOn with { InputDtype = Dtype.F32, StateDtype = Dtype.F32 };
+        var plan = new SsdKernelPlan(new SsdShape(8, 64, 2, 128), options, SsdPrefillConfig.Parse(config));
+        foreach (var kernel in new[] { plan.ChunkState, plan.Bmm, plan.ChunkScan })
+        {
+            var where = $"{kernel.DeclaringType!.Name} ({config}, fp32)";
+            kernel.DeclaringType.Name.Should().StartWith("SsdTc", "a TC=1 config runs the tensor-core kernels for fp32 inputs too");
+            var ptx = Ptx(backend, kernel);
+            ptx.Should().Contain(Tf32Mma, $"{where} should issue TF32 products");
+            ptx.Should().NotContain(Mma, $"{where} must not round fp32 operands to fp16");
+            ptx.Should().NotContain("cvt.rn.f16.f32", $"{where}: no operand is rounded to fp16");
+            SharedBytes(ptx).Should().BeLessThanOrEqualTo(48 * 1024, $"{where} static shared memory must fit 48 KB");
+            System.Text.RegularExpressions.Regex.IsMatch(ptx, @"ld(\.global)?\.v4\.(b|u)32").Should().BeTrue(
+                $"{where}: operands are staged with 16-byte loads where the views allow it");
+            System.Text.RegularExpressions.Regex.IsMatch(ptx, @"\bmov\s+%").Should().BeFalse($"{where}: no untyped mov");
+        }
+    }
+
+    [Fact]
+    public void Fp16_inputs_issue_no_tf32_products()
+    {
+        using var context = Context.Create(builder => builder.Optimize(OptimizationLevel.O1));
+        using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, nvvmAPI: null!);
         var config = SsdPrefillConfig.Candidates(cuda: true).First(c => c.TensorCores);
-        var plan = new SsdKernelPlan(new SsdShape(4, 64, 1, 128), new SsdOptions(), config);
-        plan.ChunkScan.DeclaringType.Should().Be(typeof(SsdChunkScanKernel));
-        plan.ChunkState.DeclaringType.Should().Be(typeof(SsdChunkStateKernel));
-        plan.Bmm.DeclaringType.Should().Be(typeof(SsdBmmKernel));
+        var plan = new SsdKernelPlan(new SsdShape(4, 64, 1, 128), AllOn with { StateDtype = Dtype.F32 }, config);
+        foreach (var kernel in new[] { plan.ChunkState, plan.Bmm, plan.ChunkScan })
+            Ptx(backend, kernel).Should().NotContain(Tf32Mma, $"{kernel.DeclaringType!.Name}: fp16 inputs use fp16 products");
     }
 }

@@ -6,8 +6,8 @@ using WarmGate.Kernels.Runtime;
 namespace WarmGate.Kernels.Tests.Ssd;
 
 /// <summary>
-/// The warp MMA block alone: two warps each compute a 32 × 32 × 32 product from shared memory
-/// through <see cref="MmaWarpTile"/> and store it through a sink. On the CPU accelerator this checks
+/// The warp MMA block alone: two warps each compute a 32 × 32 × 32 fp16 product (or a 32 × 32 × 16
+/// TF32 one) from shared memory through <see cref="MmaWarpTile"/> and store it through a sink. On the CPU accelerator this checks
 /// the emulation (each lane owns rows g, g + 8 and columns 2t, 2t + 1); on CUDA it checks the
 /// fragment packing of the real instruction (the only GPU-only part of the tensor-core kernels).
 /// </summary>
@@ -43,21 +43,54 @@ public sealed class SsdTcWarpMmaTests
         var warp = WarpMma.Warp;
         var lane = WarpMma.Lane;
         var tile = MmaWarpTile.Create();
-        tile.Step(aTile, warp * Size * Ld, Ld, bTile, 0, Ld, lane);
-        tile.Step(aTile, (warp * Size * Ld) + 8, Ld, bTile, 8, Ld, lane);
+        tile.Step(aTile, warp * Size * Ld, Ld, bTile, 0, Ld, lane, tf32: false);
+        tile.Step(aTile, (warp * Size * Ld) + 8, Ld, bTile, 8, Ld, lane, tf32: false);
         var sink = new MatrixSink { Out = c, Row0 = warp * Size };
         tile.Store(ref sink, lane);
     }
 
-    internal static void CheckProduct(Accelerator accelerator, KernelRegistry registry)
+    /// <summary>a: (Warps·32) × 16 row-major (m, k); b: 16 × 32 row-major (k, n); c: (Warps·32) × 32; one TF32 value per word.</summary>
+    internal static void Tf32Kernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c)
+    {
+        const int Ld = 20;
+        const int K = 16;
+        var aTile = SharedMemory.Allocate<uint>(Warps * Size * Ld);
+        var bTile = SharedMemory.Allocate<uint>(Size * Ld);
+        var tid = Group.IdxX;
+        for (var e = tid; e < Warps * Size * K; e += Warps * WarpMma.WarpSize)
+        {
+            var row = e / K;
+            var k = e % K;
+            aTile[(row * Ld) + k] = WarpMma.Tf32(a[(row * K) + k]);
+            if (row < Size)
+                bTile[(row * Ld) + k] = WarpMma.Tf32(b[(k * Size) + row]);
+        }
+        Group.Barrier();
+        var warp = WarpMma.Warp;
+        var lane = WarpMma.Lane;
+        var tile = MmaWarpTile.Create();
+        tile.Step(aTile, warp * Size * Ld, Ld, bTile, 0, Ld, lane, tf32: true);
+        tile.Step(aTile, (warp * Size * Ld) + 8, Ld, bTile, 8, Ld, lane, tf32: true);
+        var sink = new MatrixSink { Out = c, Row0 = warp * Size };
+        tile.Store(ref sink, lane);
+    }
+
+    internal static void CheckProduct(Accelerator accelerator, KernelRegistry registry) =>
+        CheckProduct(accelerator, registry, nameof(Kernel), Size, "fp16");
+
+    internal static void CheckTf32Product(Accelerator accelerator, KernelRegistry registry) =>
+        CheckProduct(accelerator, registry, nameof(Tf32Kernel), 16, "tf32");
+
+    private static void CheckProduct(Accelerator accelerator, KernelRegistry registry, string kernel, int depth, string format)
     {
         var random = new Random(7);
         // Multiples of 1/64 in [-2, 2] are exact in fp16, and every partial sum of 32 products is exact
         // in fp32, so any backend must reproduce the float64 product exactly (no rounding-mode question).
-        var a = Enumerable.Range(0, Warps * Size * Size).Select(_ => random.Next(-128, 129) / 64f).ToArray();
-        var b = Enumerable.Range(0, Size * Size).Select(_ => random.Next(-128, 129) / 64f).ToArray();
+        // (TF32 keeps 10 mantissa bits, so they are exact there too.)
+        var a = Enumerable.Range(0, Warps * Size * depth).Select(_ => random.Next(-128, 129) / 64f).ToArray();
+        var b = Enumerable.Range(0, depth * Size).Select(_ => random.Next(-128, 129) / 64f).ToArray();
         var launch = registry.GetOrCompile<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>>>(
-            "test.warp_mma", typeof(SsdTcWarpMmaTests).GetMethod(nameof(Kernel), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!, "32x32x32", "warps=2");
+            "test.warp_mma", typeof(SsdTcWarpMmaTests).GetMethod(kernel, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!, $"32x32x{depth}", format);
         using var da = accelerator.Allocate1D(a);
         using var db = accelerator.Allocate1D(b);
         using var dc = accelerator.Allocate1D(Enumerable.Repeat(float.NaN, Warps * Size * Size).ToArray());
@@ -71,13 +104,13 @@ public sealed class SsdTcWarpMmaTests
             for (var n = 0; n < Size; n++)
             {
                 double sum = 0;
-                for (var k = 0; k < Size; k++)
-                    sum += (double)a[(m * Size) + k] * b[(k * Size) + n];
+                for (var k = 0; k < depth; k++)
+                    sum += (double)a[(m * depth) + k] * b[(k * Size) + n];
                 expected[(m * Size) + n] = sum;
             }
         }
         c.Should().NotContain(float.NaN, "every element of both warp tiles is stored exactly by its owning lane");
-        SsdAssert.Close(c, expected, 1e-7, "32 × 32 × 32 fp16 product per warp (exact inputs)");
+        SsdAssert.Close(c, expected, 1e-7, $"32 × 32 × {depth} {format} product per warp (exact inputs)");
     }
 
     [Fact]
@@ -94,5 +127,37 @@ public sealed class SsdTcWarpMmaTests
         using var device = Devices.DeviceSelector.Open(Devices.DeviceKind.Cuda);
         using var registry = new KernelRegistry(device.Accelerator, "warp-mma-cuda");
         CheckProduct(device.Accelerator, registry);
+    }
+
+    [Fact]
+    public void Cpu_emulation_computes_each_lanes_tf32_elements()
+    {
+        using var device = Devices.DeviceSelector.Open(Devices.DeviceKind.Cpu);
+        using var registry = new KernelRegistry(device.Accelerator, "warp-mma-tf32-cpu");
+        CheckTf32Product(device.Accelerator, registry);
+    }
+
+    [CudaFact]
+    public void Tf32_tensor_core_fragments_match_the_reference_on_cuda()
+    {
+        using var device = Devices.DeviceSelector.Open(Devices.DeviceKind.Cuda);
+        using var registry = new KernelRegistry(device.Accelerator, "warp-mma-tf32-cuda");
+        CheckTf32Product(device.Accelerator, registry);
+    }
+
+    [Theory]
+    [InlineData(1f, 0x3F800000u)]
+    [InlineData(1.00048828125f, 0x3F802000u)] // 1 + 2^-11: exactly half an ulp of TF32, rounds away from zero
+    [InlineData(-1.00048828125f, 0xBF802000u)]
+    [InlineData(1.000244140625f, 0x3F800000u)] // 1 + 2^-12: below half an ulp, rounds down
+    [InlineData(float.PositiveInfinity, 0x7F800000u)]
+    public void Tf32_rounds_to_nearest_ties_away(float value, uint bits) =>
+        WarpMma.Tf32(value).Should().Be(bits);
+
+    [Fact]
+    public void Tf32_keeps_nans()
+    {
+        var nan = BitConverter.Int32BitsToSingle(0x7F800001);
+        float.IsNaN(BitConverter.UInt32BitsToSingle(WarpMma.Tf32(nan))).Should().BeTrue("a NaN whose payload sits in the dropped bits stays NaN");
     }
 }

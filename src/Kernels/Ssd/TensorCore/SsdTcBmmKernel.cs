@@ -7,23 +7,27 @@ namespace WarmGate.Kernels.Ssd;
 /// Stage 4 on tensor cores, <c>ssd.bmm</c> with the same arguments and result as
 /// <see cref="SsdBmmKernel"/>: <c>CB[c,g,i,j] = Σ_n C_i[n]·B_j[n]</c> over the full Q × Q tile, 0
 /// where i or j is past the chunk's real length. Grid (chunks, ⌈Q/BI⌉·⌈Q/BJ⌉, G); a group of
-/// (BI/32)·(BJ/32) warps owns a BI × BJ tile, each warp a 32 × 32 part. C and B rows are staged as
-/// fp16 pairs along n in steps of <see cref="SsdTcLayout.Step"/>; accumulation is fp32.
+/// (BI/32)·(BJ/32) warps owns a BI × BJ tile, each warp a 32 × 32 part. C and B rows are staged along
+/// n in steps of <see cref="SsdTcLayout.StepValues"/>, as fp16 pairs for fp16 inputs or TF32 values for
+/// fp32 inputs (<see cref="SsdTcLayout"/>); accumulation is fp32.
 /// </summary>
 internal static class SsdTcBmmKernel
 {
     /// <summary>Threads per group of a config.</summary>
     public static int GroupSize(SsdPrefillConfig config) => SsdTcLayout.Threads(config.BmmTileI, config.BmmTileJ);
 
-    public static void Kernel<T, TOps, TQ, TBI, TBJ>(SsdBmmParams<T> p)
+    public static void Kernel<T, TOps, TTf32, TQ, TBI, TBJ>(SsdBmmParams<T> p)
         where T : unmanaged
         where TOps : struct, IElementOps<T>
+        where TTf32 : struct, IFlag
         where TQ : struct, IConstant
         where TBI : struct, IConstant
         where TBJ : struct, IConstant
     {
         const int Ld = SsdTcLayout.Ld;
         const int HalfStep = SsdTcLayout.StepWords / 2;
+        var tf32 = default(TTf32).Value;
+        var step = SsdTcLayout.StepValues(tf32);
         var q = default(TQ).Value;
         var bi = default(TBI).Value;
         var bj = default(TBJ).Value;
@@ -53,32 +57,32 @@ internal static class SsdTcBmmKernel
         var acc = MmaWarpTile.Create();
         if (i0 < length && j0 < length)
         {
-            for (var n0 = 0; n0 < n; n0 += SsdTcLayout.Step)
+            for (var n0 = 0; n0 < n; n0 += step)
             {
                 Group.Barrier();
                 if (cVectors)
-                    SsdTcVectorStager.StageRows(p.C, p.CStride, start + i0, length - i0, (g * n) + n0, n - n0, left, bi, tid, groupSize);
+                    SsdTcVectorStager.StageRows(p.C, p.CStride, start + i0, length - i0, (g * n) + n0, n - n0, left, bi, tid, groupSize, tf32);
                 else
                     SsdTcStager.Stage(
-                        new SsdTcRowWords<T, TOps>
+                        new SsdTcRowWords<T, TOps, TTf32>
                         {
                             View = p.C, Stride = p.CStride, RowStart = start + i0, Rows = length - i0,
                             Column = (g * n) + n0, Columns = n - n0,
                         },
                         left, bi * SsdTcLayout.StepWords, tid, groupSize);
                 if (bVectors)
-                    SsdTcVectorStager.StageRows(p.B, p.BStride, start + j0, length - j0, (g * n) + n0, n - n0, right, bj, tid, groupSize);
+                    SsdTcVectorStager.StageRows(p.B, p.BStride, start + j0, length - j0, (g * n) + n0, n - n0, right, bj, tid, groupSize, tf32);
                 else
                     SsdTcStager.Stage(
-                        new SsdTcRowWords<T, TOps>
+                        new SsdTcRowWords<T, TOps, TTf32>
                         {
                             View = p.B, Stride = p.BStride, RowStart = start + j0, Rows = length - j0,
                             Column = (g * n) + n0, Columns = n - n0,
                         },
                         right, bj * SsdTcLayout.StepWords, tid, groupSize);
                 Group.Barrier();
-                acc.Step(left, aWarp, Ld, right, bWarp, Ld, lane);
-                acc.Step(left, aWarp + HalfStep, Ld, right, bWarp + HalfStep, Ld, lane);
+                acc.Step(left, aWarp, Ld, right, bWarp, Ld, lane, tf32);
+                acc.Step(left, aWarp + HalfStep, Ld, right, bWarp + HalfStep, Ld, lane, tf32);
             }
         }
 

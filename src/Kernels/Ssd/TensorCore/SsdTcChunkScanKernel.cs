@@ -10,18 +10,20 @@ namespace WarmGate.Kernels.Ssd;
 /// by <c>z·σ(z)</c>. Grid (chunks, ⌈Q/YT⌉·⌈P/YP⌉, H); a group of (YT/32)·(YP/32) warps owns a YT × YP
 /// tile of y, each warp a 32 × 32 part (<see cref="MmaWarpTile"/>). The off-diagonal product
 /// C·h_prevᵀ runs over N, the diagonal product W·x over j ≤ the warp's last row, both in steps of
-/// <see cref="SsdTcLayout.Step"/> with fp16 operands (C, the state entering the chunk, W and x, as
-/// upstream casts them) and fp32 accumulators.
+/// <see cref="SsdTcLayout.StepValues"/> with operands in the input's format (C, the state entering the
+/// chunk, W and x as fp16 for fp16 inputs, as upstream casts them, or as TF32 for fp32 inputs, as
+/// upstream's TF32 dots round them) and fp32 accumulators.
 /// </summary>
 internal static class SsdTcChunkScanKernel
 {
     /// <summary>Threads per group of a config.</summary>
     public static int GroupSize(SsdPrefillConfig config) => SsdTcLayout.Threads(config.ScanTileRows, config.ScanTileP);
 
-    public static void Kernel<T, TOps, TState, TStateOps, THasD, TDPerChannel, TZ, TInit, TQ, TYT, TYP>(
+    public static void Kernel<T, TOps, TTf32, TState, TStateOps, THasD, TDPerChannel, TZ, TInit, TQ, TYT, TYP>(
         SsdChunkScanParams<T, TState> p)
         where T : unmanaged
         where TOps : struct, IElementOps<T>
+        where TTf32 : struct, IFlag
         where TState : unmanaged
         where TStateOps : struct, IElementOps<TState>
         where THasD : struct, IFlag
@@ -34,6 +36,8 @@ internal static class SsdTcChunkScanKernel
     {
         const int Ld = SsdTcLayout.Ld;
         const int HalfStep = SsdTcLayout.StepWords / 2;
+        var tf32 = default(TTf32).Value;
+        var step = SsdTcLayout.StepValues(tf32);
         var q = default(TQ).Value;
         var yt = default(TYT).Value;
         var yp = default(TYP).Value;
@@ -84,32 +88,32 @@ internal static class SsdTcChunkScanKernel
             var states = first ? p.InitialStates : p.PassedStates;
             var cVectors = SsdTcVectorStager.Usable(SsdAlignedViews.Has(p.Aligned, SsdAlignedViews.C), p.CStride, g * n, n);
             var sVectors = SsdTcVectorStager.Usable(SsdAlignedViews.Has(p.Aligned, first ? SsdAlignedViews.InitialStates : SsdAlignedViews.PassedStates), n, stateBase + (p0 * n), n);
-            for (var n0 = 0; n0 < n; n0 += SsdTcLayout.Step)
+            for (var n0 = 0; n0 < n; n0 += step)
             {
                 Group.Barrier();
                 if (cVectors)
-                    SsdTcVectorStager.StageRows(p.C, p.CStride, start + i0, rowEnd - i0, (g * n) + n0, n - n0, left, yt, tid, groupSize);
+                    SsdTcVectorStager.StageRows(p.C, p.CStride, start + i0, rowEnd - i0, (g * n) + n0, n - n0, left, yt, tid, groupSize, tf32);
                 else
                     SsdTcStager.Stage(
-                        new SsdTcRowWords<T, TOps>
+                        new SsdTcRowWords<T, TOps, TTf32>
                         {
                             View = p.C, Stride = p.CStride, RowStart = start + i0, Rows = rowEnd - i0,
                             Column = (g * n) + n0, Columns = n - n0,
                         },
                         left, yt * SsdTcLayout.StepWords, tid, groupSize);
                 if (sVectors)
-                    SsdTcVectorStager.StageRows(states, n, 0, p.HeadDim - p0, stateBase + (p0 * n) + n0, n - n0, right, yp, tid, groupSize);
+                    SsdTcVectorStager.StageRows(states, n, 0, p.HeadDim - p0, stateBase + (p0 * n) + n0, n - n0, right, yp, tid, groupSize, tf32);
                 else
                     SsdTcStager.Stage(
-                        new SsdTcRowWords<TState, TStateOps>
+                        new SsdTcRowWords<TState, TStateOps, TTf32>
                         {
                             View = states, Stride = n, RowStart = 0, Rows = p.HeadDim - p0,
                             Column = stateBase + (p0 * n) + n0, Columns = n - n0,
                         },
                         right, yp * SsdTcLayout.StepWords, tid, groupSize);
                 Group.Barrier();
-                acc.Step(left, aWarp, Ld, right, bWarp, Ld, lane);
-                acc.Step(left, aWarp + HalfStep, Ld, right, bWarp + HalfStep, Ld, lane);
+                acc.Step(left, aWarp, Ld, right, bWarp, Ld, lane, tf32);
+                acc.Step(left, aWarp + HalfStep, Ld, right, bWarp + HalfStep, Ld, lane, tf32);
             }
             var row = i0 + (wm * MmaWarpTile.Size) + (lane >> 2);
             acc.ScaleRows(RowScale(cs, row, q), RowScale(cs, row + 8, q), RowScale(cs, row + 16, q), RowScale(cs, row + 24, q));
@@ -121,10 +125,10 @@ internal static class SsdTcChunkScanKernel
         var warpLastRow = i0 + (wm * MmaWarpTile.Size) + MmaWarpTile.Size - 1;
         var cbVectors = SsdAlignedViews.Has(p.Aligned, SsdAlignedViews.CB);
         var xVectors = SsdTcVectorStager.Usable(SsdAlignedViews.Has(p.Aligned, SsdAlignedViews.X), p.XStride, xCol, p.HeadDim - p0);
-        for (var j0 = 0; j0 < rowEnd; j0 += SsdTcLayout.Step)
+        for (var j0 = 0; j0 < rowEnd; j0 += step)
         {
             Group.Barrier();
-            var weightWords = new SsdTcWeightWords { CB = p.CB, Cs = cs, Dt = dts, CBBase = cbBase, Q = q, I0 = i0, J0 = j0, RowEnd = rowEnd };
+            var weightWords = new SsdTcWeightWords<TTf32> { CB = p.CB, Cs = cs, Dt = dts, CBBase = cbBase, Q = q, I0 = i0, J0 = j0, RowEnd = rowEnd };
             if (cbVectors)
                 SsdTcVectorStager.StageWeights(weightWords, left, yt, tid, groupSize);
             else
@@ -132,12 +136,12 @@ internal static class SsdTcChunkScanKernel
             if (xVectors)
             {
                 SsdTcVectorStager.StageColumns<T, Off>(
-                    p.X, p.XStride, start + j0, rowEnd - j0, xCol, p.HeadDim - p0, cs, 0, right, yp, tid, groupSize);
+                    p.X, p.XStride, start + j0, rowEnd - j0, xCol, p.HeadDim - p0, cs, 0, right, yp, tid, groupSize, tf32);
             }
             else
             {
                 SsdTcStager.Stage(
-                    new SsdTcColumnWords<T, TOps, Off>
+                    new SsdTcColumnWords<T, TOps, Off, TTf32>
                     {
                         View = p.X, Stride = p.XStride, RowStart = start + j0, Rows = rowEnd - j0,
                         Column = xCol, Columns = p.HeadDim - p0, Width = yp,
@@ -146,9 +150,9 @@ internal static class SsdTcChunkScanKernel
             }
             Group.Barrier();
             if (j0 <= warpLastRow)
-                acc.Step(left, aWarp, Ld, right, bWarp, Ld, lane);
-            if (j0 + (SsdTcLayout.Step / 2) <= warpLastRow)
-                acc.Step(left, aWarp + HalfStep, Ld, right, bWarp + HalfStep, Ld, lane);
+                acc.Step(left, aWarp, Ld, right, bWarp, Ld, lane, tf32);
+            if (j0 + (step / 2) <= warpLastRow)
+                acc.Step(left, aWarp + HalfStep, Ld, right, bWarp + HalfStep, Ld, lane, tf32);
         }
 
         var sink = new SsdTcScanSink<T, TOps, THasD, TDPerChannel, TZ>

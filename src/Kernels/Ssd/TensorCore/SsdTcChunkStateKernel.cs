@@ -8,24 +8,27 @@ namespace WarmGate.Kernels.Ssd;
 /// <see cref="SsdChunkStateKernel"/>: <c>S_c[p,n] = Σ_l x_l[p]·B_l[n]·w_l</c> with
 /// <c>w_l = dt_l·exp(min(cs_{Q-1} − cs_l, 0))</c>. Grid (chunks, ⌈P/SP⌉·⌈N/SN⌉, H); a group of
 /// (SP/32)·(SN/32) warps owns an SP × SN tile of one chunk and head, each warp a 32 × 32 part. Per
-/// step of <see cref="SsdTcLayout.Step"/> chunk positions, xᵀ and (B·w)ᵀ are staged as fp16 pairs
-/// along l (B·w is computed in fp32 and then rounded, as upstream casts it to x's dtype);
-/// accumulation is fp32.
+/// step of <see cref="SsdTcLayout.StepValues"/> chunk positions, xᵀ and (B·w)ᵀ are staged along l as
+/// fp16 pairs (fp16 inputs) or TF32 values (fp32 inputs); B·w is computed in fp32 and then rounded, as
+/// upstream casts it to x's dtype. Accumulation is fp32.
 /// </summary>
 internal static class SsdTcChunkStateKernel
 {
     /// <summary>Threads per group of a config.</summary>
     public static int GroupSize(SsdPrefillConfig config) => SsdTcLayout.Threads(config.StateTileP, config.StateTileN);
 
-    public static void Kernel<T, TOps, TQ, TSP, TSN>(SsdChunkStateParams<T> p)
+    public static void Kernel<T, TOps, TTf32, TQ, TSP, TSN>(SsdChunkStateParams<T> p)
         where T : unmanaged
         where TOps : struct, IElementOps<T>
+        where TTf32 : struct, IFlag
         where TQ : struct, IConstant
         where TSP : struct, IConstant
         where TSN : struct, IConstant
     {
         const int Ld = SsdTcLayout.Ld;
         const int HalfStep = SsdTcLayout.StepWords / 2;
+        var tf32 = default(TTf32).Value;
+        var step = SsdTcLayout.StepValues(tf32);
         var q = default(TQ).Value;
         var sp = default(TSP).Value;
         var sn = default(TSN).Value;
@@ -60,18 +63,18 @@ internal static class SsdTcChunkStateKernel
         var xVectors = SsdTcVectorStager.Usable(SsdAlignedViews.Has(p.Aligned, SsdAlignedViews.X), p.XStride, xCol, p.HeadDim - p0);
         var bVectors = SsdTcVectorStager.Usable(SsdAlignedViews.Has(p.Aligned, SsdAlignedViews.B), p.BStride, bCol, p.StateSize - n0);
         var acc = MmaWarpTile.Create();
-        for (var l0 = 0; l0 < length; l0 += SsdTcLayout.Step)
+        for (var l0 = 0; l0 < length; l0 += step)
         {
             Group.Barrier();
             if (xVectors)
             {
                 SsdTcVectorStager.StageColumns<T, Off>(
-                    p.X, p.XStride, start + l0, length - l0, xCol, p.HeadDim - p0, weights, l0, left, sp, tid, groupSize);
+                    p.X, p.XStride, start + l0, length - l0, xCol, p.HeadDim - p0, weights, l0, left, sp, tid, groupSize, tf32);
             }
             else
             {
                 SsdTcStager.Stage(
-                    new SsdTcColumnWords<T, TOps, Off>
+                    new SsdTcColumnWords<T, TOps, Off, TTf32>
                     {
                         View = p.X, Stride = p.XStride, RowStart = start + l0, Rows = length - l0,
                         Column = xCol, Columns = p.HeadDim - p0, Width = sp,
@@ -81,12 +84,12 @@ internal static class SsdTcChunkStateKernel
             if (bVectors)
             {
                 SsdTcVectorStager.StageColumns<T, On>(
-                    p.B, p.BStride, start + l0, length - l0, bCol, p.StateSize - n0, weights, l0, right, sn, tid, groupSize);
+                    p.B, p.BStride, start + l0, length - l0, bCol, p.StateSize - n0, weights, l0, right, sn, tid, groupSize, tf32);
             }
             else
             {
                 SsdTcStager.Stage(
-                    new SsdTcColumnWords<T, TOps, On>
+                    new SsdTcColumnWords<T, TOps, On, TTf32>
                     {
                         View = p.B, Stride = p.BStride, RowStart = start + l0, Rows = length - l0,
                         Column = bCol, Columns = p.StateSize - n0, Width = sn, Weights = weights, WeightOffset = l0,
@@ -94,8 +97,8 @@ internal static class SsdTcChunkStateKernel
                     right, sn * SsdTcLayout.StepWords, tid, groupSize);
             }
             Group.Barrier();
-            acc.Step(left, aWarp, Ld, right, bWarp, Ld, lane);
-            acc.Step(left, aWarp + HalfStep, Ld, right, bWarp + HalfStep, Ld, lane);
+            acc.Step(left, aWarp, Ld, right, bWarp, Ld, lane, tf32);
+            acc.Step(left, aWarp + HalfStep, Ld, right, bWarp + HalfStep, Ld, lane, tf32);
         }
 
         var sink = new SsdTcStateSink

@@ -6,20 +6,30 @@ namespace WarmGate.Kernels.Ssd;
 
 /// <summary>
 /// The shared-memory layout of the tensor-core SSD kernels: every operand tile holds
-/// <see cref="Step"/> reduction values per row as <see cref="StepWords"/> packed fp16 pairs
-/// (<see cref="WarpMma"/>), rows <see cref="Ld"/> words apart. The 4-word pad makes the fragment
-/// loads of a warp (rows g, words t) hit 32 distinct banks.
+/// <see cref="StepWords"/> words per row and step, rows <see cref="Ld"/> words apart. A word is a
+/// packed fp16 pair for fp16 inputs, or one TF32 value for fp32 inputs (<see cref="WarpMma"/>), so a
+/// step covers <see cref="StepValues"/> reduction values: 32, or 16 with TF32. The 4-word pad makes
+/// the fragment loads of a warp (rows g, words t) hit 32 distinct banks.
 /// </summary>
 internal static class SsdTcLayout
 {
-    /// <summary>Reduction values (k) staged per step: two m16n8k16 steps.</summary>
-    public const int Step = 32;
-
-    /// <summary>Packed pairs per tile row and step.</summary>
-    public const int StepWords = Step / 2;
+    /// <summary>Words per tile row and step: two 8-word tensor-core steps.</summary>
+    public const int StepWords = 16;
 
     /// <summary>Words between tile rows.</summary>
     public const int Ld = StepWords + 4;
+
+    /// <summary>Reduction values per word: 2 (fp16 pair) or 1 (TF32).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int ValuesPerWord(bool tf32) => tf32 ? 1 : 2;
+
+    /// <summary>Reduction values staged per step: 32 (fp16) or 16 (TF32).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int StepValues(bool tf32) => StepWords * ValuesPerWord(tf32);
+
+    /// <summary>The word of reduction values <paramref name="first"/> and <paramref name="second"/>: an fp16 pair, or the first alone as TF32.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Word(bool tf32, float first, float second) => tf32 ? WarpMma.Tf32(first) : WarpMma.Pack(first, second);
 
     /// <summary>Threads of a group whose warps tile a <paramref name="rows"/> × <paramref name="columns"/> output in 32 × 32 warp tiles.</summary>
     public static int Threads(int rows, int columns) =>
@@ -29,7 +39,7 @@ internal static class SsdTcLayout
 /// <summary>One packed operand tile of a staging step: word e's value and its shared index.</summary>
 internal interface ISsdWordSource
 {
-    /// <summary>The packed fp16 pair of word e (zeros where masked).</summary>
+    /// <summary>Word e (an fp16 pair or a TF32 value; zero where masked).</summary>
     uint Load(int e);
 
     /// <summary>The shared-memory index of word e.</summary>
@@ -63,14 +73,15 @@ internal static class SsdTcStager
 
 /// <summary>
 /// Rows of a row-major operand whose reduction axis is contiguous (C or B rows over n, a state's
-/// rows over n): word e is tile row e / 16, pair e % 16, i.e. the values at columns
-/// <c>Column + 2·(e % 16)</c> and the next of row <c>RowStart + e / 16</c> (index
-/// <c>row·Stride + Column + column</c>); stored at <c>row·Ld + pair</c>. Rows ≥ Rows and columns ≥
-/// Columns read as 0.
+/// rows over n): word e is tile row e / 16, word e % 16, i.e. the values at columns
+/// <c>Column + v·(e % 16)</c> (and the next, for an fp16 pair; v values per word) of row
+/// <c>RowStart + e / 16</c> (index <c>row·Stride + Column + column</c>); stored at
+/// <c>row·Ld + e % 16</c>. Rows ≥ Rows and columns ≥ Columns read as 0.
 /// </summary>
-internal struct SsdTcRowWords<T, TOps> : ISsdWordSource
+internal struct SsdTcRowWords<T, TOps, TTf32> : ISsdWordSource
     where T : unmanaged
     where TOps : struct, IElementOps<T>
+    where TTf32 : struct, IFlag
 {
     public ArrayView<T> View;
     public int Stride;
@@ -79,15 +90,18 @@ internal struct SsdTcRowWords<T, TOps> : ISsdWordSource
     public int Column;
     public int Columns;
 
+    /// <summary>Whether words are TF32 values.</summary>
+    private static bool Tf32 => default(TTf32).Value;
+
     public readonly uint Load(int e)
     {
         var row = e / SsdTcLayout.StepWords;
-        var col = 2 * (e - (row * SsdTcLayout.StepWords));
+        var col = SsdTcLayout.ValuesPerWord(Tf32) * (e - (row * SsdTcLayout.StepWords));
         if (row >= Rows) return 0u;
         var index = ((RowStart + row) * Stride) + Column + col;
-        var low = col < Columns ? default(TOps).ToFloat(View[index]) : 0f;
-        var high = col + 1 < Columns ? default(TOps).ToFloat(View[index + 1]) : 0f;
-        return WarpMma.Pack(low, high);
+        var first = col < Columns ? default(TOps).ToFloat(View[index]) : 0f;
+        var second = !Tf32 && col + 1 < Columns ? default(TOps).ToFloat(View[index + 1]) : 0f;
+        return SsdTcLayout.Word(Tf32, first, second);
     }
 
     public readonly int Target(int e)
@@ -99,15 +113,17 @@ internal struct SsdTcRowWords<T, TOps> : ISsdWordSource
 
 /// <summary>
 /// Token rows read as the columns of a tile whose reduction axis is the token (x or B·w over the
-/// chunk positions): word e is tile column e % Width, pair e / Width, i.e. the values of tokens
-/// <c>RowStart + 2·pair</c> and the next at column <c>Column + e % Width</c>, each optionally times
-/// the shared weight of its position; stored at <c>column·Ld + pair</c>. Tokens ≥ Rows and columns
-/// ≥ Columns read as 0. Consecutive threads read consecutive columns (coalesced).
+/// chunk positions): word e is tile column e % Width, word k = e / Width along the tokens, i.e. token
+/// <c>RowStart + v·k</c> (and the next, for an fp16 pair; v values per word) at column
+/// <c>Column + e % Width</c>, each optionally times the shared weight of its position; stored at
+/// <c>column·Ld + k</c>. Tokens ≥ Rows and columns ≥ Columns read as 0. Consecutive threads read
+/// consecutive columns (coalesced).
 /// </summary>
-internal struct SsdTcColumnWords<T, TOps, TWeighted> : ISsdWordSource
+internal struct SsdTcColumnWords<T, TOps, TWeighted, TTf32> : ISsdWordSource
     where T : unmanaged
     where TOps : struct, IElementOps<T>
     where TWeighted : struct, IFlag
+    where TTf32 : struct, IFlag
 {
     public ArrayView<T> View;
     public int Stride;
@@ -119,37 +135,41 @@ internal struct SsdTcColumnWords<T, TOps, TWeighted> : ISsdWordSource
     public ArrayView<float> Weights;
     public int WeightOffset;
 
+    /// <summary>Whether words are TF32 values.</summary>
+    private static bool Tf32 => default(TTf32).Value;
+
     public readonly uint Load(int e)
     {
-        var pair = e / Width;
-        var col = e - (pair * Width);
-        var row = 2 * pair;
+        var k = e / Width;
+        var col = e - (k * Width);
+        var row = SsdTcLayout.ValuesPerWord(Tf32) * k;
         if (col >= Columns) return 0u;
         var index = ((RowStart + row) * Stride) + Column + col;
-        var low = row < Rows ? default(TOps).ToFloat(View[index]) : 0f;
-        var high = row + 1 < Rows ? default(TOps).ToFloat(View[index + Stride]) : 0f;
+        var first = row < Rows ? default(TOps).ToFloat(View[index]) : 0f;
+        var second = !Tf32 && row + 1 < Rows ? default(TOps).ToFloat(View[index + Stride]) : 0f;
         if (default(TWeighted).Value)
         {
-            low *= row < Rows ? Weights[WeightOffset + row] : 0f;
-            high *= row + 1 < Rows ? Weights[WeightOffset + row + 1] : 0f;
+            first *= row < Rows ? Weights[WeightOffset + row] : 0f;
+            second *= !Tf32 && row + 1 < Rows ? Weights[WeightOffset + row + 1] : 0f;
         }
-        return WarpMma.Pack(low, high);
+        return SsdTcLayout.Word(Tf32, first, second);
     }
 
     public readonly int Target(int e)
     {
-        var pair = e / Width;
-        return ((e - (pair * Width)) * SsdTcLayout.Ld) + pair;
+        var k = e / Width;
+        return ((e - (k * Width)) * SsdTcLayout.Ld) + k;
     }
 }
 
 /// <summary>
 /// The causal weights of the diagonal product of <c>ssd.chunk_scan</c>,
 /// <c>W[i,j] = CB[i,j]·exp(min(cs_i − cs_j, 0))·dt_j</c> for j ≤ i &lt; RowEnd (else 0), rounded to
-/// fp16: word e is tile row i = I0 + e / 16, pair e % 16 (j = J0 + 2·pair and the next); stored at
-/// <c>(i − I0)·Ld + pair</c>.
+/// the operand format: word e is tile row i = I0 + e / 16, j = J0 + v·(e % 16) (and the next, for an
+/// fp16 pair; v values per word); stored at <c>(i − I0)·Ld + e % 16</c>.
 /// </summary>
-internal struct SsdTcWeightWords : ISsdWordSource
+internal struct SsdTcWeightWords<TTf32> : ISsdWordSource
+    where TTf32 : struct, IFlag
 {
     public ArrayView<float> CB;
     public ArrayView<float> Cs;
@@ -160,17 +180,20 @@ internal struct SsdTcWeightWords : ISsdWordSource
     public int J0;
     public int RowEnd;
 
+    /// <summary>Whether words are TF32 values.</summary>
+    private static bool Tf32 => default(TTf32).Value;
+
     public readonly uint Load(int e)
     {
         var row = e / SsdTcLayout.StepWords;
         var i = I0 + row;
-        var j = J0 + (2 * (e - (row * SsdTcLayout.StepWords)));
+        var j = J0 + (SsdTcLayout.ValuesPerWord(Tf32) * (e - (row * SsdTcLayout.StepWords)));
         if (i >= RowEnd || j > i) return 0u;
         var cbRow = (CBBase + i) * Q;
         var csi = Cs[i];
-        var low = CB[cbRow + j] * DeviceMath.Exp(MathF.Min(csi - Cs[j], 0f)) * Dt[j];
-        var high = j + 1 <= i ? CB[cbRow + j + 1] * DeviceMath.Exp(MathF.Min(csi - Cs[j + 1], 0f)) * Dt[j + 1] : 0f;
-        return WarpMma.Pack(low, high);
+        var first = CB[cbRow + j] * DeviceMath.Exp(MathF.Min(csi - Cs[j], 0f)) * Dt[j];
+        var second = !Tf32 && j + 1 <= i ? CB[cbRow + j + 1] * DeviceMath.Exp(MathF.Min(csi - Cs[j + 1], 0f)) * Dt[j + 1] : 0f;
+        return SsdTcLayout.Word(Tf32, first, second);
     }
 
     public readonly int Target(int e)

@@ -16,7 +16,8 @@ internal struct SsdTcWords4
 
 /// <summary>
 /// The 16-byte staging path of the tensor-core kernels: one unit is 8 consecutive elements of a row
-/// (one 16-byte load of fp16, two of fp32), packed as 4 fp16 pairs. A stage may use it only where
+/// (one 16-byte load of fp16, two of fp32), packed as 4 fp16 pairs; with TF32 words (fp32 inputs)
+/// each stage hands over to <see cref="SsdTcTf32Stager"/>, where a unit is 8 words. A stage may use it only where
 /// <see cref="Usable"/> holds (checked once per kernel, from the host's <see cref="SsdAlignedViews"/> bits), else it runs the scalar sources of <see cref="SsdTcStager"/>; a misaligned vector load
 /// faults on CUDA, so the predicate is the single gate for every vector access here.
 /// </summary>
@@ -66,7 +67,7 @@ internal static class SsdTcVectorStager
     }
 
     /// <summary>
-    /// The vector form of <see cref="SsdTcRowWords{T, TOps}"/>: rows <c>RowStart..</c> of a row-major
+    /// The vector form of <see cref="SsdTcRowWords{T, TOps, TTf32}"/>: rows <c>RowStart..</c> of a row-major
     /// operand whose reduction axis is contiguous, unit u = (tile row u / 4, values 8·(u % 4)..), stored
     /// as 4 words at <c>row·Ld + 4·(u % 4)</c>; rows ≥ <paramref name="rows"/> and units past
     /// <paramref name="columns"/> are zeros. Two units in flight per thread.
@@ -74,10 +75,15 @@ internal static class SsdTcVectorStager
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StageRows<T>(
         ArrayView<T> view, int stride, int rowStart, int rows, int column, int columns,
-        ArrayView<uint> tile, int tileRows, int tid, int groupSize)
+        ArrayView<uint> tile, int tileRows, int tid, int groupSize, bool tf32)
         where T : unmanaged
     {
-        var units = tileRows * (SsdTcLayout.Step / Elements);
+        if (tf32)
+        {
+            SsdTcTf32Stager.StageRows(view, stride, rowStart, rows, column, columns, tile, tileRows, tid, groupSize);
+            return;
+        }
+        var units = tileRows * (SsdTcLayout.StepWords / 4);
         for (var u = tid; u < units; u += 2 * groupSize)
         {
             var u1 = u + groupSize;
@@ -101,7 +107,7 @@ internal static class SsdTcVectorStager
     private static int RowTarget(int u) => ((u >> 2) * SsdTcLayout.Ld) + ((u & 3) * 4);
 
     /// <summary>
-    /// The vector form of <see cref="SsdTcColumnWords{T, TOps, TWeighted}"/>: the tile's reduction axis is
+    /// The vector form of <see cref="SsdTcColumnWords{T, TOps, TWeighted, TTf32}"/>: the tile's reduction axis is
     /// the token. Unit u = (token pair kp = u % 16, column group cg = u / 16) loads the 8 values of columns
     /// <c>8·cg..</c> of tokens 2·kp and 2·kp + 1 (one vector each; the 16 lanes of a half-warp read 32
     /// tokens, the two halves the two 16-byte halves of each 32-byte sector), optionally scales them by the
@@ -112,10 +118,15 @@ internal static class SsdTcVectorStager
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StageColumns<T, TWeighted>(
         ArrayView<T> view, int stride, int rowStart, int rows, int column, int columns,
-        ArrayView<float> weights, int weightOffset, ArrayView<uint> tile, int width, int tid, int groupSize)
+        ArrayView<float> weights, int weightOffset, ArrayView<uint> tile, int width, int tid, int groupSize, bool tf32)
         where T : unmanaged
         where TWeighted : struct, IFlag
     {
+        if (tf32)
+        {
+            SsdTcTf32Stager.StageColumns<T, TWeighted>(view, stride, rowStart, rows, column, columns, weights, weightOffset, tile, width, tid, groupSize);
+            return;
+        }
         var units = (width / Elements) * SsdTcLayout.StepWords;
         for (var u = tid; u < units; u += groupSize)
         {
@@ -170,14 +181,20 @@ internal static class SsdTcVectorStager
     private static uint Scaled(float a, float b, float wa, float wb) => WarpMma.Pack(a * wa, b * wb);
 
     /// <summary>
-    /// The vector form of <see cref="SsdTcWeightWords"/>: unit u = (tile row i − I0 = u / 4, j = J0 +
+    /// The vector form of <see cref="SsdTcWeightWords{TTf32}"/>: unit u = (tile row i − I0 = u / 4, j = J0 +
     /// 8·(u % 4)..) reads 8 CB values as two 16-byte vectors (CB's row stride Q and J0 are multiples of
     /// 8; the caller checks CB's base) and stores 4 words at <c>(u / 4)·Ld + 4·(u % 4)</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StageWeights(SsdTcWeightWords source, ArrayView<uint> tile, int tileRows, int tid, int groupSize)
+    public static void StageWeights<TTf32>(SsdTcWeightWords<TTf32> source, ArrayView<uint> tile, int tileRows, int tid, int groupSize)
+        where TTf32 : struct, IFlag
     {
-        var units = tileRows * (SsdTcLayout.Step / Elements);
+        if (default(TTf32).Value)
+        {
+            SsdTcTf32Stager.StageWeights(source, tile, tileRows, tid, groupSize);
+            return;
+        }
+        var units = tileRows * (SsdTcLayout.StepWords / 4);
         for (var u = tid; u < units; u += groupSize)
         {
             var row = u >> 2;
@@ -191,10 +208,10 @@ internal static class SsdTcVectorStager
                 var low = vectors[at];
                 var high = vectors[at + 1];
                 var csi = source.Cs[i];
-                w.X = WarpMma.Pack(Weight(source, low.X, csi, i, j), Weight(source, low.Y, csi, i, j + 1));
-                w.Y = WarpMma.Pack(Weight(source, low.Z, csi, i, j + 2), Weight(source, low.W, csi, i, j + 3));
-                w.Z = WarpMma.Pack(Weight(source, high.X, csi, i, j + 4), Weight(source, high.Y, csi, i, j + 5));
-                w.W = WarpMma.Pack(Weight(source, high.Z, csi, i, j + 6), Weight(source, high.W, csi, i, j + 7));
+                w.X = WarpMma.Pack(Weight(source, Interop.IntAsFloat(low.X), csi, i, j), Weight(source, Interop.IntAsFloat(low.Y), csi, i, j + 1));
+                w.Y = WarpMma.Pack(Weight(source, Interop.IntAsFloat(low.Z), csi, i, j + 2), Weight(source, Interop.IntAsFloat(low.W), csi, i, j + 3));
+                w.Z = WarpMma.Pack(Weight(source, Interop.IntAsFloat(high.X), csi, i, j + 4), Weight(source, Interop.IntAsFloat(high.Y), csi, i, j + 5));
+                w.W = WarpMma.Pack(Weight(source, Interop.IntAsFloat(high.Z), csi, i, j + 6), Weight(source, Interop.IntAsFloat(high.W), csi, i, j + 7));
             }
             Put(tile, RowTarget(u), w);
         }
@@ -202,6 +219,7 @@ internal static class SsdTcVectorStager
 
     /// <summary><c>CB[i,j]·exp(min(cs_i − cs_j, 0))·dt_j</c> for j ≤ i, else 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Weight(SsdTcWeightWords source, uint cbBits, float csi, int i, int j) =>
-        j <= i ? Interop.IntAsFloat(cbBits) * DeviceMath.Exp(MathF.Min(csi - source.Cs[j], 0f)) * source.Dt[j] : 0f;
+    public static float Weight<TTf32>(SsdTcWeightWords<TTf32> source, float cb, float csi, int i, int j)
+        where TTf32 : struct, IFlag =>
+        j <= i ? cb * DeviceMath.Exp(MathF.Min(csi - source.Cs[j], 0f)) * source.Dt[j] : 0f;
 }
