@@ -27,11 +27,20 @@ internal struct SsdBmmParams<T>
 /// <summary>
 /// Stage 4, <c>ssd.bmm</c> (ssd-spec §3.4): <c>CB[c,g,i,j] = Σ_n C_i[n]·B_j[n]</c> over the full
 /// Q × Q tile, 0 where i or j is past the chunk's real length. Grid (chunks, ⌈Q/BI⌉·⌈Q/BJ⌉, G);
-/// groups of BI·BJ threads, one (i, j) per thread (j fastest).
+/// groups of BI·BJ threads, one (i, j) per thread (j fastest). The group stages its BI rows of C
+/// and BJ rows of B in shared memory, <see cref="StepN"/> state columns per step (coalesced: one
+/// row's consecutive n go to consecutive threads), rows padded by one float so that the threads of
+/// a warp, which read different B rows at the same n, hit different banks.
 /// </summary>
 internal static class SsdBmmKernel
 {
     public const string Id = "ssd.bmm";
+
+    /// <summary>State columns n staged per step (fewer in the last step when N is not a multiple); a multiple of 4 (the unrolled loop).</summary>
+    public const int StepN = 32;
+
+    /// <summary>The shared-memory row stride of a staged row: <see cref="StepN"/> plus one float of padding.</summary>
+    public const int Ld = StepN + 1;
 
     public static void Kernel<T, TOps, TQ, TBI, TBJ>(SsdBmmParams<T> p)
         where T : unmanaged
@@ -41,24 +50,70 @@ internal static class SsdBmmKernel
         where TBJ : struct, IConstant
     {
         var q = default(TQ).Value;
+        var bi = default(TBI).Value;
         var bj = default(TBJ).Value;
+        var groupSize = bi * bj;
+        var tid = Group.IdxX;
+        var il = tid / bj;
+        var jl = tid - (il * bj);
+        var cs = SharedMemory.Allocate<float>(default(TBI).Value * Ld);
+        var bs = SharedMemory.Allocate<float>(default(TBJ).Value * Ld);
+
         var tileI = Grid.IdxY / p.TilesJ;
         var tileJ = Grid.IdxY - (tileI * p.TilesJ);
-        var i = (tileI * default(TBI).Value) + (Group.IdxX / bj);
-        var j = (tileJ * bj) + (Group.IdxX % bj);
-        if (i >= q || j >= q) return;
+        var i0 = tileI * bi;
+        var j0 = tileJ * bj;
+        var i = i0 + il;
+        var j = j0 + jl;
         var c = Grid.IdxX;
         var g = Grid.IdxZ;
+        var start = p.ChunkStart[c];
         var length = p.ChunkLength[c];
+        var column = g * p.StateSize;
         var acc = 0f;
-        if (i < length && j < length)
+        // Uniform over the group: a tile wholly past the chunk's end skips the loop (and its barriers) together.
+        if (i0 < length && j0 < length)
         {
-            var start = p.ChunkStart[c];
-            var cRow = ((start + i) * p.CStride) + (g * p.StateSize);
-            var bRow = ((start + j) * p.BStride) + (g * p.StateSize);
-            for (var n = 0; n < p.StateSize; n++)
-                acc += default(TOps).ToFloat(p.C[cRow + n]) * default(TOps).ToFloat(p.B[bRow + n]);
+            for (var n0 = 0; n0 < p.StateSize; n0 += StepN)
+            {
+                Group.Barrier();
+                SsdTileStager.Stage(
+                    new SsdRowsSource<T, TOps, Off, Off>
+                    {
+                        View = p.C, Stride = p.CStride, RowStart = start + i0, Rows = length - i0,
+                        Column = column + n0, Columns = p.StateSize - n0, Width = StepN, Ld = Ld,
+                    },
+                    cs, bi * StepN, tid, groupSize);
+                SsdTileStager.Stage(
+                    new SsdRowsSource<T, TOps, Off, Off>
+                    {
+                        View = p.B, Stride = p.BStride, RowStart = start + j0, Rows = length - j0,
+                        Column = column + n0, Columns = p.StateSize - n0, Width = StepN, Ld = Ld,
+                    },
+                    bs, bj * StepN, tid, groupSize);
+                Group.Barrier();
+                var cRow = il * Ld;
+                var bRow = jl * Ld;
+                var count = p.StateSize - n0;
+                if (count >= StepN)
+                {
+                    // Unrolled by hand (ILGPU emits PTX without unrolling); the sum is still in order of n.
+                    for (var n = 0; n < StepN; n += 4)
+                    {
+                        acc += cs[cRow + n] * bs[bRow + n];
+                        acc += cs[cRow + n + 1] * bs[bRow + n + 1];
+                        acc += cs[cRow + n + 2] * bs[bRow + n + 2];
+                        acc += cs[cRow + n + 3] * bs[bRow + n + 3];
+                    }
+                }
+                else
+                {
+                    for (var n = 0; n < count; n++)
+                        acc += cs[cRow + n] * bs[bRow + n];
+                }
+            }
         }
-        p.CB[((((c * p.Groups) + g) * q) + i) * q + j] = acc;
+        if (i < q && j < q)
+            p.CB[((((c * p.Groups) + g) * q) + i) * q + j] = i < length && j < length ? acc : 0f;
     }
 }
