@@ -8,6 +8,7 @@ namespace WarmGate.Kernels.Tests.Ssd;
 /// Every tensor-core CUDA candidate on the GPU (skipped without a CUDA device): end to end against
 /// the float64 recurrence at the bench's fp16 tolerance, and stage by stage with tighter tolerances,
 /// so a fragment-layout bug on the hardware (the one part the CPU tests cannot see) fails here.
+/// fp32 inputs run the same candidates on TF32 products, at the bench's fp32 gate (1e-3).
 /// </summary>
 public sealed class SsdTcCudaTests(SsdCudaFixture fixture) : IClassFixture<SsdCudaFixture>
 {
@@ -71,6 +72,34 @@ public sealed class SsdTcCudaTests(SsdCudaFixture fixture) : IClassFixture<SsdCu
                 inputs, shape, AllOn, s.Table, dt, dA, SsdReference.ToDouble(s.CB), SsdReference.ToDouble(s.PassedStates));
             SsdAssert.Close(result.Y, y, 3e-3, $"y ({config})");
         }
+    }
+
+    [CudaFact]
+    public void Every_tensor_core_candidate_with_fp32_inputs_matches_the_recurrence_on_tf32()
+    {
+        var f32 = AllOn with { InputDtype = Dtype.F32 };
+        var cases = new (SsdShape Shape, SsdOptions Options, int[] Lengths)[]
+        {
+            (new SsdShape(6, 64, 2, 128), f32, [300]),
+            (new SsdShape(8, 64, 1, 128), f32 with { DMode = SsdDMode.PerHead, HasZ = false, HasInitialStates = false }, [1, 150, 149]),
+            (new SsdShape(4, 64, 4, 128), f32 with { StateDtype = Dtype.F16 }, [257, 45]),
+        };
+        foreach (var (shape, options, lengths) in cases)
+        {
+            var inputs = SsdHostInputs.Random(shape, options, lengths, seed: lengths.Length + 10, stridePadding: lengths.Length == 1 ? 0 : 3);
+            foreach (var config in TensorCoreCandidates)
+                Named(config, () => SsdChecks.AgainstRecurrence(fixture.Prefill, shape, options, inputs, config));
+        }
+    }
+
+    [CudaFact]
+    public void A_long_fp32_mamba2_sequence_stays_within_the_tf32_tolerance()
+    {
+        var shape = new SsdShape(8, 64, 1, 128);
+        var options = new SsdOptions { DtSoftplus = true, HasDtBias = true, DMode = SsdDMode.PerHead };
+        var inputs = SsdHostInputs.Random(shape, options, [4096], seed: 6);
+        foreach (var config in TensorCoreCandidates.Where(c => c.ChunkSize == 256).Take(1))
+            SsdChecks.AgainstRecurrence(fixture.Prefill, shape, options, inputs, config);
     }
 
     [CudaFact]
