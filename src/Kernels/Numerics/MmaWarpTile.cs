@@ -16,9 +16,6 @@ internal struct MmaWarpTile
     /// <summary>Rows and columns of the tile.</summary>
     public const int Size = 32;
 
-    /// <summary>Words along k that one <see cref="Step"/> consumes: 16 fp16 values or 8 TF32 ones.</summary>
-    public const int WordsPerStep = 8;
-
     /// <summary>Declares and zeroes the named accumulator registers.</summary>
     private const string Declare = ".reg .f32 wga<32>; mov.f32 wga0, 0f00000000; mov.f32 wga1, 0f00000000; mov.f32 wga2, 0f00000000; mov.f32 wga3, 0f00000000; mov.f32 wga4, 0f00000000; mov.f32 wga5, 0f00000000; mov.f32 wga6, 0f00000000; mov.f32 wga7, 0f00000000; mov.f32 wga8, 0f00000000; mov.f32 wga9, 0f00000000; mov.f32 wga10, 0f00000000; mov.f32 wga11, 0f00000000; mov.f32 wga12, 0f00000000; mov.f32 wga13, 0f00000000; mov.f32 wga14, 0f00000000; mov.f32 wga15, 0f00000000; mov.f32 wga16, 0f00000000; mov.f32 wga17, 0f00000000; mov.f32 wga18, 0f00000000; mov.f32 wga19, 0f00000000; mov.f32 wga20, 0f00000000; mov.f32 wga21, 0f00000000; mov.f32 wga22, 0f00000000; mov.f32 wga23, 0f00000000; mov.f32 wga24, 0f00000000; mov.f32 wga25, 0f00000000; mov.f32 wga26, 0f00000000; mov.f32 wga27, 0f00000000; mov.f32 wga28, 0f00000000; mov.f32 wga29, 0f00000000; mov.f32 wga30, 0f00000000; mov.f32 wga31, 0f00000000;";
 
@@ -129,18 +126,6 @@ internal struct MmaWarpTile
             WarpMma.Emulate(ref T12, a1, b2, lane, tf32);
             WarpMma.Emulate(ref T13, a1, b3, lane, tf32);
         }
-    }
-
-    /// <summary>
-    /// <see cref="Step"/> for each 8-word k step that starts below <paramref name="words"/>, i.e. the
-    /// first ⌈words / 8⌉ steps from the given offsets (words at or past the end of a partial step are
-    /// expected to hold zeros).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Steps(ArrayView<uint> a, int aOffset, int aLd, ArrayView<uint> b, int bOffset, int bLd, int lane, bool tf32, int words)
-    {
-        for (var k = 0; k < words; k += WordsPerStep)
-            Step(a, aOffset + k, aLd, b, bOffset + k, bLd, lane, tf32);
     }
 
     /// <summary>

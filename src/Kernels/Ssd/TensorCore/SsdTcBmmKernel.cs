@@ -25,6 +25,7 @@ internal static class SsdTcBmmKernel
         where TBJ : struct, IConstant
     {
         const int Ld = SsdTcLayout.Ld;
+        const int HalfStep = SsdTcLayout.StepWords / 2;
         var tf32 = default(TTf32).Value;
         var step = SsdTcLayout.StepValues(tf32);
         var q = default(TQ).Value;
@@ -80,7 +81,8 @@ internal static class SsdTcBmmKernel
                         },
                         right, bj * SsdTcLayout.StepWords, tid, groupSize);
                 Group.Barrier();
-                acc.Steps(left, aWarp, Ld, right, bWarp, Ld, lane, tf32, SsdTcLayout.StepWords);
+                acc.Step(left, aWarp, Ld, right, bWarp, Ld, lane, tf32);
+                acc.Step(left, aWarp + HalfStep, Ld, right, bWarp + HalfStep, Ld, lane, tf32);
             }
         }
 

@@ -35,6 +35,7 @@ internal static class SsdTcChunkScanKernel
         where TYP : struct, IConstant
     {
         const int Ld = SsdTcLayout.Ld;
+        const int HalfStep = SsdTcLayout.StepWords / 2;
         var tf32 = default(TTf32).Value;
         var step = SsdTcLayout.StepValues(tf32);
         var q = default(TQ).Value;
@@ -111,7 +112,8 @@ internal static class SsdTcChunkScanKernel
                         },
                         right, yp * SsdTcLayout.StepWords, tid, groupSize);
                 Group.Barrier();
-                acc.Steps(left, aWarp, Ld, right, bWarp, Ld, lane, tf32, SsdTcLayout.StepWords);
+                acc.Step(left, aWarp, Ld, right, bWarp, Ld, lane, tf32);
+                acc.Step(left, aWarp + HalfStep, Ld, right, bWarp + HalfStep, Ld, lane, tf32);
             }
             var row = i0 + (wm * MmaWarpTile.Size) + (lane >> 2);
             acc.ScaleRows(RowScale(cs, row, q), RowScale(cs, row + 8, q), RowScale(cs, row + 16, q), RowScale(cs, row + 24, q));
@@ -147,9 +149,10 @@ internal static class SsdTcChunkScanKernel
                     right, yp * SsdTcLayout.StepWords, tid, groupSize);
             }
             Group.Barrier();
-            // Only the 8-word k steps that start at or before the warp's last row (the rest of W is 0).
-            var words = ((warpLastRow - j0) / SsdTcLayout.ValuesPerWord(tf32)) + 1;
-            acc.Steps(left, aWarp, Ld, right, bWarp, Ld, lane, tf32, words < SsdTcLayout.StepWords ? words : SsdTcLayout.StepWords);
+            if (j0 <= warpLastRow)
+                acc.Step(left, aWarp, Ld, right, bWarp, Ld, lane, tf32);
+            if (j0 + (step / 2) <= warpLastRow)
+                acc.Step(left, aWarp + HalfStep, Ld, right, bWarp + HalfStep, Ld, lane, tf32);
         }
 
         var sink = new SsdTcScanSink<T, TOps, THasD, TDPerChannel, TZ>

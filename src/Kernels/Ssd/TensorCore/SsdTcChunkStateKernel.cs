@@ -26,6 +26,7 @@ internal static class SsdTcChunkStateKernel
         where TSN : struct, IConstant
     {
         const int Ld = SsdTcLayout.Ld;
+        const int HalfStep = SsdTcLayout.StepWords / 2;
         var tf32 = default(TTf32).Value;
         var step = SsdTcLayout.StepValues(tf32);
         var q = default(TQ).Value;
@@ -96,7 +97,8 @@ internal static class SsdTcChunkStateKernel
                     right, sn * SsdTcLayout.StepWords, tid, groupSize);
             }
             Group.Barrier();
-            acc.Steps(left, aWarp, Ld, right, bWarp, Ld, lane, tf32, SsdTcLayout.StepWords);
+            acc.Step(left, aWarp, Ld, right, bWarp, Ld, lane, tf32);
+            acc.Step(left, aWarp + HalfStep, Ld, right, bWarp + HalfStep, Ld, lane, tf32);
         }
 
         var sink = new SsdTcStateSink

@@ -8,13 +8,13 @@ namespace WarmGate.Kernels.Ssd;
 /// The shared-memory layout of the tensor-core SSD kernels: every operand tile holds
 /// <see cref="StepWords"/> words per row and step, rows <see cref="Ld"/> words apart. A word is a
 /// packed fp16 pair for fp16 inputs, or one TF32 value for fp32 inputs (<see cref="WarpMma"/>), so a
-/// step covers <see cref="StepValues"/> reduction values: 64, or 32 with TF32. The 4-word pad makes
+/// step covers <see cref="StepValues"/> reduction values: 32, or 16 with TF32. The 4-word pad makes
 /// the fragment loads of a warp (rows g, words t) hit 32 distinct banks.
 /// </summary>
 internal static class SsdTcLayout
 {
-    /// <summary>Words per tile row and staging step: four 8-word tensor-core steps.</summary>
-    public const int StepWords = 32;
+    /// <summary>Words per tile row and step: two 8-word tensor-core steps.</summary>
+    public const int StepWords = 16;
 
     /// <summary>Words between tile rows.</summary>
     public const int Ld = StepWords + 4;
@@ -23,7 +23,7 @@ internal static class SsdTcLayout
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int ValuesPerWord(bool tf32) => tf32 ? 1 : 2;
 
-    /// <summary>Reduction values staged per step: 64 (fp16) or 32 (TF32).</summary>
+    /// <summary>Reduction values staged per step: 32 (fp16) or 16 (TF32).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int StepValues(bool tf32) => StepWords * ValuesPerWord(tf32);
 
@@ -73,10 +73,10 @@ internal static class SsdTcStager
 
 /// <summary>
 /// Rows of a row-major operand whose reduction axis is contiguous (C or B rows over n, a state's
-/// rows over n): word e is tile row e / 32, word e % 32, i.e. the values at columns
-/// <c>Column + v·(e % 32)</c> (and the next, for an fp16 pair; v values per word) of row
-/// <c>RowStart + e / 32</c> (index <c>row·Stride + Column + column</c>); stored at
-/// <c>row·Ld + e % 32</c>. Rows ≥ Rows and columns ≥ Columns read as 0.
+/// rows over n): word e is tile row e / 16, word e % 16, i.e. the values at columns
+/// <c>Column + v·(e % 16)</c> (and the next, for an fp16 pair; v values per word) of row
+/// <c>RowStart + e / 16</c> (index <c>row·Stride + Column + column</c>); stored at
+/// <c>row·Ld + e % 16</c>. Rows ≥ Rows and columns ≥ Columns read as 0.
 /// </summary>
 internal struct SsdTcRowWords<T, TOps, TTf32> : ISsdWordSource
     where T : unmanaged
@@ -165,8 +165,8 @@ internal struct SsdTcColumnWords<T, TOps, TWeighted, TTf32> : ISsdWordSource
 /// <summary>
 /// The causal weights of the diagonal product of <c>ssd.chunk_scan</c>,
 /// <c>W[i,j] = CB[i,j]·exp(min(cs_i − cs_j, 0))·dt_j</c> for j ≤ i &lt; RowEnd (else 0), rounded to
-/// the operand format: word e is tile row i = I0 + e / 32, j = J0 + v·(e % 32) (and the next, for an
-/// fp16 pair; v values per word); stored at <c>(i − I0)·Ld + e % 32</c>.
+/// the operand format: word e is tile row i = I0 + e / 16, j = J0 + v·(e % 16) (and the next, for an
+/// fp16 pair; v values per word); stored at <c>(i − I0)·Ld + e % 16</c>.
 /// </summary>
 internal struct SsdTcWeightWords<TTf32> : ISsdWordSource
     where TTf32 : struct, IFlag

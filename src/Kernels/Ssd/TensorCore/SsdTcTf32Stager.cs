@@ -21,9 +21,8 @@ internal struct SsdTcValues8
 /// <summary>
 /// The 16-byte staging path of <see cref="SsdTcVectorStager"/> for TF32 words (fp32 inputs): a unit is
 /// still 8 consecutive elements of a row (two 16-byte loads of fp32, one of fp16), but it becomes 8
-/// words, one TF32 value each (<see cref="WarpMma.Tf32"/>), so a step row holds 4 units instead of 8.
-/// The callers' gate (<see cref="SsdTcVectorStager.Usable"/>) and the units in flight per thread
-/// (<see cref="SsdTcVectorStager.InFlight"/>) are the same.
+/// words, one TF32 value each (<see cref="WarpMma.Tf32"/>), so a step row holds 2 units instead of 4.
+/// The callers' gate (<see cref="SsdTcVectorStager.Usable"/>) is the same.
 /// </summary>
 internal static class SsdTcTf32Stager
 {
@@ -78,8 +77,8 @@ internal static class SsdTcTf32Stager
     }
 
     /// <summary>
-    /// <see cref="SsdTcVectorStager.StageRows{T}"/> for TF32: unit u = (tile row u / 4, values
-    /// 8·(u % 4)..), stored as 8 words at <c>row·Ld + 8·(u % 4)</c>.
+    /// <see cref="SsdTcVectorStager.StageRows{T}"/> for TF32: unit u = (tile row u / 2, values
+    /// 8·(u % 2)..), stored as 8 words at <c>row·Ld + 8·(u % 2)</c>; two units in flight per thread.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StageRows<T>(
@@ -88,19 +87,13 @@ internal static class SsdTcTf32Stager
         where T : unmanaged
     {
         var units = tileRows * UnitsPerRow;
-        for (var u = tid; u < units; u += SsdTcVectorStager.InFlight * groupSize)
+        for (var u = tid; u < units; u += 2 * groupSize)
         {
             var u1 = u + groupSize;
-            var u2 = u1 + groupSize;
-            var u3 = u2 + groupSize;
-            var v0 = RowUnit(view, stride, rowStart, rows, column, columns, u);
-            var v1 = u1 < units ? RowUnit(view, stride, rowStart, rows, column, columns, u1) : default;
-            var v2 = u2 < units ? RowUnit(view, stride, rowStart, rows, column, columns, u2) : default;
-            var v3 = u3 < units ? RowUnit(view, stride, rowStart, rows, column, columns, u3) : default;
-            Put(tile, RowTarget(u), v0);
-            if (u1 < units) Put(tile, RowTarget(u1), v1);
-            if (u2 < units) Put(tile, RowTarget(u2), v2);
-            if (u3 < units) Put(tile, RowTarget(u3), v3);
+            var first = RowUnit(view, stride, rowStart, rows, column, columns, u);
+            var second = u1 < units ? RowUnit(view, stride, rowStart, rows, column, columns, u1) : default;
+            Put(tile, RowTarget(u), first);
+            if (u1 < units) Put(tile, RowTarget(u1), second);
         }
     }
 
@@ -117,10 +110,10 @@ internal static class SsdTcTf32Stager
     private static int RowTarget(int u) => ((u / UnitsPerRow) * SsdTcLayout.Ld) + ((u % UnitsPerRow) * Elements);
 
     /// <summary>
-    /// <see cref="SsdTcVectorStager.StageColumns{T, TWeighted}"/> for TF32: unit u = (token k = u % 32,
-    /// column group cg = u / 32) loads columns <c>8·cg..</c> of token k (a whole 32-byte sector of fp32),
-    /// optionally times its shared weight, and stores word j (column 8·cg + j) at <c>(8·cg + j)·Ld + k</c>
-    /// (a warp's lanes hit 32 consecutive words).
+    /// <see cref="SsdTcVectorStager.StageColumns{T, TWeighted}"/> for TF32: unit u = (token k = u % 16,
+    /// column group cg = u / 16) loads columns <c>8·cg..</c> of token k, optionally times its shared
+    /// weight, and stores word j (column 8·cg + j) at <c>(8·cg + j)·Ld + k</c>, odd column groups in the
+    /// order j ^ 4 so the two half-warps hit disjoint banks.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StageColumns<T, TWeighted>(
@@ -130,106 +123,69 @@ internal static class SsdTcTf32Stager
         where TWeighted : struct, IFlag
     {
         var units = (width / Elements) * SsdTcLayout.StepWords;
-        for (var u = tid; u < units; u += SsdTcVectorStager.InFlight * groupSize)
+        for (var u = tid; u < units; u += groupSize)
         {
-            var u1 = u + groupSize;
-            var u2 = u1 + groupSize;
-            var u3 = u2 + groupSize;
-            var v0 = ColumnUnit<T, TWeighted>(view, stride, rowStart, rows, column, columns, weights, weightOffset, u);
-            var v1 = u1 < units ? ColumnUnit<T, TWeighted>(view, stride, rowStart, rows, column, columns, weights, weightOffset, u1) : default;
-            var v2 = u2 < units ? ColumnUnit<T, TWeighted>(view, stride, rowStart, rows, column, columns, weights, weightOffset, u2) : default;
-            var v3 = u3 < units ? ColumnUnit<T, TWeighted>(view, stride, rowStart, rows, column, columns, weights, weightOffset, u3) : default;
-            PutColumn(tile, u, v0);
-            if (u1 < units) PutColumn(tile, u1, v1);
-            if (u2 < units) PutColumn(tile, u2, v2);
-            if (u3 < units) PutColumn(tile, u3, v3);
+            var k = u & (SsdTcLayout.StepWords - 1);
+            var cg = u / SsdTcLayout.StepWords;
+            var c0 = cg * Elements;
+            var live = c0 < columns && k < rows;
+            var v = live ? Values(view, ((rowStart + k) * stride) + column + c0) : default;
+            if (default(TWeighted).Value)
+            {
+                var w = k < rows ? weights[weightOffset + k] : 0f;
+                v.V0 *= w;
+                v.V1 *= w;
+                v.V2 *= w;
+                v.V3 *= w;
+                v.V4 *= w;
+                v.V5 *= w;
+                v.V6 *= w;
+                v.V7 *= w;
+            }
+            var odd = (cg & 1) != 0;
+            var swap = odd ? 4 : 0;
+            var at = (c0 * SsdTcLayout.Ld) + k;
+            tile[at + ((0 ^ swap) * SsdTcLayout.Ld)] = WarpMma.Tf32(odd ? v.V4 : v.V0);
+            tile[at + ((1 ^ swap) * SsdTcLayout.Ld)] = WarpMma.Tf32(odd ? v.V5 : v.V1);
+            tile[at + ((2 ^ swap) * SsdTcLayout.Ld)] = WarpMma.Tf32(odd ? v.V6 : v.V2);
+            tile[at + ((3 ^ swap) * SsdTcLayout.Ld)] = WarpMma.Tf32(odd ? v.V7 : v.V3);
+            tile[at + ((4 ^ swap) * SsdTcLayout.Ld)] = WarpMma.Tf32(odd ? v.V0 : v.V4);
+            tile[at + ((5 ^ swap) * SsdTcLayout.Ld)] = WarpMma.Tf32(odd ? v.V1 : v.V5);
+            tile[at + ((6 ^ swap) * SsdTcLayout.Ld)] = WarpMma.Tf32(odd ? v.V2 : v.V6);
+            tile[at + ((7 ^ swap) * SsdTcLayout.Ld)] = WarpMma.Tf32(odd ? v.V3 : v.V7);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static SsdTcValues8 ColumnUnit<T, TWeighted>(
-        ArrayView<T> view, int stride, int rowStart, int rows, int column, int columns, ArrayView<float> weights, int weightOffset, int u)
-        where T : unmanaged
-        where TWeighted : struct, IFlag
-    {
-        var k = u & (SsdTcLayout.StepWords - 1);
-        var c0 = (u / SsdTcLayout.StepWords) * Elements;
-        var v = c0 < columns && k < rows ? Values(view, ((rowStart + k) * stride) + column + c0) : default;
-        if (default(TWeighted).Value)
-        {
-            var w = k < rows ? weights[weightOffset + k] : 0f;
-            v.V0 *= w;
-            v.V1 *= w;
-            v.V2 *= w;
-            v.V3 *= w;
-            v.V4 *= w;
-            v.V5 *= w;
-            v.V6 *= w;
-            v.V7 *= w;
-        }
-        return v;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PutColumn(ArrayView<uint> tile, int u, SsdTcValues8 v)
-    {
-        var at = ((u / SsdTcLayout.StepWords) * Elements * SsdTcLayout.Ld) + (u & (SsdTcLayout.StepWords - 1));
-        tile[at] = WarpMma.Tf32(v.V0);
-        tile[at + SsdTcLayout.Ld] = WarpMma.Tf32(v.V1);
-        tile[at + (2 * SsdTcLayout.Ld)] = WarpMma.Tf32(v.V2);
-        tile[at + (3 * SsdTcLayout.Ld)] = WarpMma.Tf32(v.V3);
-        tile[at + (4 * SsdTcLayout.Ld)] = WarpMma.Tf32(v.V4);
-        tile[at + (5 * SsdTcLayout.Ld)] = WarpMma.Tf32(v.V5);
-        tile[at + (6 * SsdTcLayout.Ld)] = WarpMma.Tf32(v.V6);
-        tile[at + (7 * SsdTcLayout.Ld)] = WarpMma.Tf32(v.V7);
     }
 
     /// <summary>
-    /// <see cref="SsdTcVectorStager.StageWeights{TTf32}"/> for TF32: unit u = (tile row i − I0 = u / 4,
-    /// j = J0 + 8·(u % 4)..) reads 8 CB values as two 16-byte vectors and stores 8 words at
-    /// <c>(u / 4)·Ld + 8·(u % 4)</c>.
+    /// <see cref="SsdTcVectorStager.StageWeights{TTf32}"/> for TF32: unit u = (tile row i − I0 = u / 2,
+    /// j = J0 + 8·(u % 2)..) reads 8 CB values as two 16-byte vectors and stores 8 words at
+    /// <c>(u / 2)·Ld + 8·(u % 2)</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StageWeights<TTf32>(SsdTcWeightWords<TTf32> source, ArrayView<uint> tile, int tileRows, int tid, int groupSize)
         where TTf32 : struct, IFlag
     {
         var units = tileRows * UnitsPerRow;
-        for (var u = tid; u < units; u += SsdTcVectorStager.InFlight * groupSize)
+        for (var u = tid; u < units; u += groupSize)
         {
-            var u1 = u + groupSize;
-            var u2 = u1 + groupSize;
-            var u3 = u2 + groupSize;
-            var v0 = WeightUnit(source, u);
-            var v1 = u1 < units ? WeightUnit(source, u1) : default;
-            var v2 = u2 < units ? WeightUnit(source, u2) : default;
-            var v3 = u3 < units ? WeightUnit(source, u3) : default;
-            Put(tile, RowTarget(u), v0);
-            if (u1 < units) Put(tile, RowTarget(u1), v1);
-            if (u2 < units) Put(tile, RowTarget(u2), v2);
-            if (u3 < units) Put(tile, RowTarget(u3), v3);
+            var row = u / UnitsPerRow;
+            var i = source.I0 + row;
+            var j = source.J0 + ((u % UnitsPerRow) * Elements);
+            SsdTcValues8 w = default;
+            if (i < source.RowEnd && j <= i)
+            {
+                var cb = Values(source.CB, ((source.CBBase + i) * source.Q) + j);
+                var csi = source.Cs[i];
+                w.V0 = SsdTcVectorStager.Weight(source, cb.V0, csi, i, j);
+                w.V1 = SsdTcVectorStager.Weight(source, cb.V1, csi, i, j + 1);
+                w.V2 = SsdTcVectorStager.Weight(source, cb.V2, csi, i, j + 2);
+                w.V3 = SsdTcVectorStager.Weight(source, cb.V3, csi, i, j + 3);
+                w.V4 = SsdTcVectorStager.Weight(source, cb.V4, csi, i, j + 4);
+                w.V5 = SsdTcVectorStager.Weight(source, cb.V5, csi, i, j + 5);
+                w.V6 = SsdTcVectorStager.Weight(source, cb.V6, csi, i, j + 6);
+                w.V7 = SsdTcVectorStager.Weight(source, cb.V7, csi, i, j + 7);
+            }
+            Put(tile, RowTarget(u), w);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static SsdTcValues8 WeightUnit<TTf32>(SsdTcWeightWords<TTf32> source, int u)
-        where TTf32 : struct, IFlag
-    {
-        var i = source.I0 + (u / UnitsPerRow);
-        var j = source.J0 + ((u % UnitsPerRow) * Elements);
-        SsdTcValues8 w = default;
-        if (i < source.RowEnd && j <= i)
-        {
-            var cb = Values(source.CB, ((source.CBBase + i) * source.Q) + j);
-            var csi = source.Cs[i];
-            w.V0 = SsdTcVectorStager.Weight(source, cb.V0, csi, i, j);
-            w.V1 = SsdTcVectorStager.Weight(source, cb.V1, csi, i, j + 1);
-            w.V2 = SsdTcVectorStager.Weight(source, cb.V2, csi, i, j + 2);
-            w.V3 = SsdTcVectorStager.Weight(source, cb.V3, csi, i, j + 3);
-            w.V4 = SsdTcVectorStager.Weight(source, cb.V4, csi, i, j + 4);
-            w.V5 = SsdTcVectorStager.Weight(source, cb.V5, csi, i, j + 5);
-            w.V6 = SsdTcVectorStager.Weight(source, cb.V6, csi, i, j + 6);
-            w.V7 = SsdTcVectorStager.Weight(source, cb.V7, csi, i, j + 7);
-        }
-        return w;
     }
 }
