@@ -96,7 +96,8 @@ class Targets:
                  line["warmup_speedup"] >= 10, "startup")
         self.add(f"first request / steady median ({line['model']})", "≤ 1.2×",
                  f"{line['first_over_steady']:.2f}× ({line['first_request_ms']:.2f} ms / {line['steady_median_ms']:.2f} ms; "
-                 f"{line['post_warmup_compiles_or_tunes']} compiles or tunes after warmup)",
+                 + (f"the same request again {line['first_repeat_ms']:.2f} ms, {line['first_over_repeat']:.2f}×; " if 'first_over_repeat' in line else "")
+                 + f"{line['post_warmup_compiles_or_tunes']} compiles or tunes after warmup)",
                  line["first_over_steady"] <= 1.2, "startup")
 
     def tuning(self, lines):

@@ -80,7 +80,12 @@ public sealed record SsdPrefillConfig(
         : TensorCores && !cuda ? "tensor cores need a CUDA device (the CPU accelerator only emulates them)"
         : null;
 
-    /// <summary>A good default: Q=64, 64 × 128 chunk_state and 64 × 64 chunk_scan tiles on CUDA (fastest on the H200 for Mamba2-2.7B), groups of at most 64 threads on the CPU accelerator.</summary>
+    /// <summary>
+    /// A default that runs on every device: SIMT kernels with Q=64, 64 × 128 chunk_state and 64 × 64
+    /// chunk_scan tiles on CUDA, groups of at most 64 threads on the CPU accelerator. It needs no
+    /// tensor cores (mma.sync needs sm_80); on the H200 the tuner picks a tensor-core config about 3×
+    /// faster, so a tuning table is what makes a CUDA run fast.
+    /// </summary>
     public static SsdPrefillConfig Default(bool cuda) => cuda
         ? new(64, 32, 64, 128, 256, 16, 16, 64, 64)
         : new(16, 4, 4, 16, 64, 8, 8, 8, 8);

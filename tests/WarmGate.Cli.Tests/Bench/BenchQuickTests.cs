@@ -122,7 +122,10 @@ public sealed class BenchQuickTests(QuickBenchRun run) : IClassFixture<QuickBenc
         var line = run.Of("startup").Should().ContainSingle().Subject;
         Fields(line).Should().Contain(
             "model", "load_ms", "warmup_tuning_ms", "warmup_table_ms", "warmup_speedup", "first_request_ms",
-            "steady_median_ms", "first_over_steady", "table_entries", "post_warmup_compiles_or_tunes");
+            "steady_median_ms", "first_over_steady", "first_repeat_ms", "first_over_repeat", "table_entries",
+            "post_warmup_compiles_or_tunes");
+        line.GetProperty("first_over_repeat").GetDouble().Should().BeApproximately(
+            line.GetProperty("first_request_ms").GetDouble() / line.GetProperty("first_repeat_ms").GetDouble(), 1e-3);
         line.GetProperty("model").GetString().Should().Be("builtin:tiny");
         line.GetProperty("warmup_tuning_tunes").GetInt32().Should().BeGreaterThan(0);
         line.GetProperty("table_entries").GetInt32().Should().Be(line.GetProperty("warmup_tuning_tunes").GetInt32());
