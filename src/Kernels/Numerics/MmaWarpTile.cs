@@ -151,8 +151,8 @@ internal struct MmaWarpTile
     }
 
     /// <summary>
-    /// Hands each of the lane's 32 accumulators to <paramref name="sink"/> with its tile row and column
-    /// (adjacent columns 2t and 2t + 1 one after the other).
+    /// Hands the lane's 32 accumulators to <paramref name="sink"/> with their tile row and column, as
+    /// 16 pairs of adjacent columns 2t and 2t + 1 (<see cref="IMmaSink.StorePair"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store<TSink>(ref TSink sink, int lane)
@@ -209,10 +209,8 @@ internal struct MmaWarpTile
     private static void StoreTile<TSink>(ref TSink sink, MmaAccumulator acc, int row, int column)
         where TSink : struct, IMmaSink
     {
-        sink.Store(row, column, acc.C0);
-        sink.Store(row, column + 1, acc.C1);
-        sink.Store(row + 8, column, acc.C2);
-        sink.Store(row + 8, column + 1, acc.C3);
+        sink.StorePair(row, column, acc.C0, acc.C1);
+        sink.StorePair(row + 8, column, acc.C2, acc.C3);
     }
 }
 
@@ -221,4 +219,11 @@ internal interface IMmaSink
 {
     /// <summary>Takes the value of the tile element (<paramref name="row"/>, <paramref name="column"/>).</summary>
     void Store(int row, int column, float value);
+
+    /// <summary>
+    /// Takes the values of the adjacent elements (<paramref name="row"/>, <paramref name="column"/>) and
+    /// (<paramref name="row"/>, <paramref name="column"/> + 1), <paramref name="column"/> even: the two
+    /// columns one lane owns, so a sink may move them in one access.
+    /// </summary>
+    void StorePair(int row, int column, float first, float second);
 }

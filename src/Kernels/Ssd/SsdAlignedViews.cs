@@ -29,15 +29,26 @@ internal static class SsdAlignedViews
     /// <summary>The initial states.</summary>
     public const int InitialStates = 32;
 
+    /// <summary>y.</summary>
+    public const int Y = 64;
+
+    /// <summary>z (an absent z counts as aligned).</summary>
+    public const int Z = 128;
+
+    /// <summary>The chunk-state workspace.</summary>
+    public const int ChunkStates = 256;
+
     /// <summary>The mask of the given views (empty ones count as aligned).</summary>
     public static int Of<T, TState>(
-        ArrayView<T> x, ArrayView<T> b, ArrayView<T> c, ArrayView<float> cb, ArrayView<TState> passed, ArrayView<TState> initial)
+        ArrayView<T> x, ArrayView<T> b, ArrayView<T> c, ArrayView<float> cb, ArrayView<TState> passed, ArrayView<TState> initial,
+        ArrayView<T> y, ArrayView<T> z, ArrayView<float> chunkStates)
         where T : unmanaged
         where TState : unmanaged =>
-        Bit(x, X) | Bit(b, B) | Bit(c, C) | Bit(cb, CB) | Bit(passed, PassedStates) | Bit(initial, InitialStates);
+        Bit(x, X) | Bit(b, B) | Bit(c, C) | Bit(cb, CB) | Bit(passed, PassedStates) | Bit(initial, InitialStates)
+        | Bit(y, Y) | Bit(z, Z) | Bit(chunkStates, ChunkStates);
 
-    /// <summary>Whether <paramref name="bit"/> is set in <paramref name="mask"/> (in kernels too).</summary>
-    public static bool Has(int mask, int bit) => (mask & bit) != 0;
+    /// <summary>Whether every bit of <paramref name="bits"/> is set in <paramref name="mask"/> (in kernels too).</summary>
+    public static bool Has(int mask, int bits) => (mask & bits) == bits;
 
     private static int Bit<TView>(ArrayView<TView> view, int bit)
         where TView : unmanaged => ViewAlignment.IsAligned(view, 16) ? bit : 0;

@@ -175,7 +175,8 @@ public sealed partial class SsdPrefill : IDisposable
         var passed = workspace.PassedStates<TState>(stream, (long)chunks * shape.StatePerSequence);
         var cb = workspace.CB(stream, (long)chunks * shape.Groups * q * q);
         var aligned = SsdAlignedViews.Of(
-            args.X, args.B, args.C, cb, passed, args.InitialStates ?? ArrayView<TState>.Empty);
+            args.X, args.B, args.C, cb, passed, args.InitialStates ?? ArrayView<TState>.Empty,
+            args.Y, args.Z ?? ArrayView<T>.Empty, chunkStates);
         StageLaunched?.Invoke("ssd.setup");
 
         kernels.Cumsum(

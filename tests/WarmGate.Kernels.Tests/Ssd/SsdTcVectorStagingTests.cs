@@ -47,9 +47,15 @@ public sealed class SsdTcVectorStagingTests(SsdCpuFixture fixture)
         ViewAlignment.IsAligned(floats.SubView(2, 8), 16).Should().BeFalse();
         ViewAlignment.IsAligned(floats.SubView(2, 0), 16).Should().BeTrue("an empty view is never read");
 
-        var mask = SsdAlignedViews.Of(view, view.SubView(1, 8), view.SubView(8, 8), floats.SubView(2, 8), floats, ArrayView<float>.Empty);
-        mask.Should().Be(SsdAlignedViews.X | SsdAlignedViews.C | SsdAlignedViews.PassedStates | SsdAlignedViews.InitialStates,
-            "B is one fp16 off and CB two fp32 off; the others are aligned or empty");
+        var mask = SsdAlignedViews.Of(
+            view, view.SubView(1, 8), view.SubView(8, 8), floats.SubView(2, 8), floats, ArrayView<float>.Empty,
+            view.SubView(3, 8), ArrayView<Half>.Empty, floats.SubView(4, 8));
+        mask.Should().Be(
+            SsdAlignedViews.X | SsdAlignedViews.C | SsdAlignedViews.PassedStates | SsdAlignedViews.InitialStates
+            | SsdAlignedViews.Z | SsdAlignedViews.ChunkStates,
+            "B is one fp16 off, CB two fp32 off and y three fp16 off; the others are aligned or empty");
+        SsdAlignedViews.Has(mask, SsdAlignedViews.X | SsdAlignedViews.Z).Should().BeTrue();
+        SsdAlignedViews.Has(mask, SsdAlignedViews.X | SsdAlignedViews.Y).Should().BeFalse("Has needs every bit");
     }
 
     public static TheoryData<string, int> Paths => new()

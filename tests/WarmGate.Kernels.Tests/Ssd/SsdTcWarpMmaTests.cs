@@ -22,6 +22,12 @@ public sealed class SsdTcWarpMmaTests
         public int Row0;
 
         public readonly void Store(int row, int column, float value) => Out[((Row0 + row) * Size) + column] = value;
+
+        public readonly void StorePair(int row, int column, float first, float second)
+        {
+            Store(row, column, first);
+            Store(row, column + 1, second);
+        }
     }
 
     /// <summary>a: (Warps·32) × 32 row-major (m, k); b: 32 × 32 row-major (k, n); c: (Warps·32) × 32.</summary>

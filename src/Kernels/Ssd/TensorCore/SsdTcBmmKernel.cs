@@ -111,4 +111,10 @@ internal struct SsdTcBmmSink : IMmaSink
         if (i < Q && j < Q)
             CB[((Base + i) * Q) + j] = value;
     }
+
+    public readonly void StorePair(int row, int column, float first, float second)
+    {
+        Store(row, column, first);
+        Store(row, column + 1, second);
+    }
 }

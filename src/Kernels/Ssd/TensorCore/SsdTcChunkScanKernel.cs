@@ -160,6 +160,8 @@ internal static class SsdTcChunkScanKernel
             X = p.X, XStride = p.XStride, Z = p.Z, ZStride = p.ZStride, D = p.D, Y = p.Y,
             RowStart = start, I0 = i0 + (wm * MmaWarpTile.Size), RowEnd = rowEnd, Head = h, Heads = p.Heads,
             HeadDim = p.HeadDim, P0 = p0 + (wn * MmaWarpTile.Size),
+            Pairs = ((p.HeadDim | p.XStride | (default(TZ).Value ? p.ZStride : 0)) & 1) == 0
+                && SsdAlignedViews.Has(p.Aligned, SsdAlignedViews.X | SsdAlignedViews.Y | SsdAlignedViews.Z),
         };
         acc.Store(ref sink, lane);
     }
@@ -170,7 +172,9 @@ internal static class SsdTcChunkScanKernel
 
 /// <summary>
 /// The epilogue of <see cref="SsdTcChunkScanKernel"/>: adds D·x, applies the z gate and stores y for
-/// the tile elements inside the chunk and the head dim.
+/// the tile elements inside the chunk and the head dim. A lane's two adjacent columns move as one
+/// access (x, z and y pairs: 4 bytes of fp16 or 8 of fp32) where P and the strides are even and the
+/// views aligned (<see cref="Pairs"/>).
 /// </summary>
 internal struct SsdTcScanSink<T, TOps, THasD, TDPerChannel, TZ> : IMmaSink
     where T : unmanaged
@@ -192,6 +196,39 @@ internal struct SsdTcScanSink<T, TOps, THasD, TDPerChannel, TZ> : IMmaSink
     public int Heads;
     public int HeadDim;
     public int P0;
+
+    /// <summary>Whether x, z and y may be accessed in pairs: P, the x and z strides even, the views aligned.</summary>
+    public bool Pairs;
+
+    public readonly void StorePair(int row, int column, float first, float second)
+    {
+        var i = I0 + row;
+        var pi = P0 + column;
+        if (!Pairs || i >= RowEnd || pi + 1 >= HeadDim)
+        {
+            Store(row, column, first);
+            Store(row, column + 1, second);
+            return;
+        }
+        var t = RowStart + i;
+        var y0 = first;
+        var y1 = second;
+        if (default(THasD).Value)
+        {
+            var x = SsdTcPairAccess.Load(X, (t * XStride) + (Head * HeadDim) + pi);
+            var d0 = default(TDPerChannel).Value ? D[(Head * HeadDim) + pi] : D[Head];
+            var d1 = default(TDPerChannel).Value ? D[(Head * HeadDim) + pi + 1] : d0;
+            y0 += d0 * x.X;
+            y1 += d1 * x.Y;
+        }
+        if (default(TZ).Value)
+        {
+            var z = SsdTcPairAccess.Load(Z, (t * ZStride) + (Head * HeadDim) + pi);
+            y0 *= DeviceMath.Silu(z.X);
+            y1 *= DeviceMath.Silu(z.Y);
+        }
+        SsdTcPairAccess.Store(Y, (((t * Heads) + Head) * HeadDim) + pi, y0, y1);
+    }
 
     public readonly void Store(int row, int column, float value)
     {

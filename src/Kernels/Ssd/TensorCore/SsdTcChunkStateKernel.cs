@@ -105,12 +105,16 @@ internal static class SsdTcChunkStateKernel
         {
             States = p.ChunkStates, RowBase = (((c * p.Heads) + h) * p.HeadDim) + p0 + (wm * MmaWarpTile.Size),
             Rows = p.HeadDim - p0 - (wm * MmaWarpTile.Size), Column = n0 + (wn * MmaWarpTile.Size), StateSize = p.StateSize,
+            Pairs = (p.StateSize & 1) == 0 && SsdAlignedViews.Has(p.Aligned, SsdAlignedViews.ChunkStates),
         };
         acc.Store(ref sink, lane);
     }
 }
 
-/// <summary>The epilogue of <see cref="SsdTcChunkStateKernel"/>: stores S_c inside the head dim and the state size.</summary>
+/// <summary>
+/// The epilogue of <see cref="SsdTcChunkStateKernel"/>: stores S_c inside the head dim and the state
+/// size, a lane's two adjacent columns as one 8-byte store where N is even and the view aligned.
+/// </summary>
 internal struct SsdTcStateSink : IMmaSink
 {
     public ArrayView<float> States;
@@ -119,10 +123,25 @@ internal struct SsdTcStateSink : IMmaSink
     public int Column;
     public int StateSize;
 
+    /// <summary>Whether pairs may be stored as one 8-byte access (N even, the view 8-byte aligned).</summary>
+    public bool Pairs;
+
     public readonly void Store(int row, int column, float value)
     {
         var nIndex = Column + column;
         if (row < Rows && nIndex < StateSize)
             States[((RowBase + row) * StateSize) + nIndex] = value;
+    }
+
+    public readonly void StorePair(int row, int column, float first, float second)
+    {
+        var nIndex = Column + column;
+        if (Pairs && row < Rows && nIndex + 1 < StateSize)
+        {
+            SsdTcPairAccess.Store(States, ((RowBase + row) * StateSize) + nIndex, first, second);
+            return;
+        }
+        Store(row, column, first);
+        Store(row, column + 1, second);
     }
 }
