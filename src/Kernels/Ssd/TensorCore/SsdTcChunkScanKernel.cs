@@ -160,6 +160,7 @@ internal static class SsdTcChunkScanKernel
             X = p.X, XStride = p.XStride, Z = p.Z, ZStride = p.ZStride, D = p.D, Y = p.Y,
             RowStart = start, I0 = i0 + (wm * MmaWarpTile.Size), RowEnd = rowEnd, Head = h, Heads = p.Heads,
             HeadDim = p.HeadDim, P0 = p0 + (wn * MmaWarpTile.Size),
+            DHead = default(THasD).Value && !default(TDPerChannel).Value ? p.D[h] : 0f,
             Pairs = ((p.HeadDim | p.XStride | (default(TZ).Value ? p.ZStride : 0)) & 1) == 0
                 && SsdAlignedViews.Has(p.Aligned, SsdAlignedViews.X | SsdAlignedViews.Y | SsdAlignedViews.Z),
         };
@@ -200,6 +201,9 @@ internal struct SsdTcScanSink<T, TOps, THasD, TDPerChannel, TZ> : IMmaSink
     /// <summary>Whether x, z and y may be accessed in pairs: P, the x and z strides even, the views aligned.</summary>
     public bool Pairs;
 
+    /// <summary>D of the head (per-head D), read once per group.</summary>
+    public float DHead;
+
     public readonly void StorePair(int row, int column, float first, float second)
     {
         var i = I0 + row;
@@ -216,8 +220,8 @@ internal struct SsdTcScanSink<T, TOps, THasD, TDPerChannel, TZ> : IMmaSink
         if (default(THasD).Value)
         {
             var x = SsdTcPairAccess.Load(X, (t * XStride) + (Head * HeadDim) + pi);
-            var d0 = default(TDPerChannel).Value ? D[(Head * HeadDim) + pi] : D[Head];
-            var d1 = default(TDPerChannel).Value ? D[(Head * HeadDim) + pi + 1] : d0;
+            var d0 = default(TDPerChannel).Value ? D[(Head * HeadDim) + pi] : DHead;
+            var d1 = default(TDPerChannel).Value ? D[(Head * HeadDim) + pi + 1] : DHead;
             y0 += d0 * x.X;
             y1 += d1 * x.Y;
         }
@@ -239,7 +243,7 @@ internal struct SsdTcScanSink<T, TOps, THasD, TDPerChannel, TZ> : IMmaSink
         var y = value;
         if (default(THasD).Value)
         {
-            var d = default(TDPerChannel).Value ? D[(Head * HeadDim) + pi] : D[Head];
+            var d = default(TDPerChannel).Value ? D[(Head * HeadDim) + pi] : DHead;
             y += d * default(TOps).ToFloat(X[(t * XStride) + (Head * HeadDim) + pi]);
         }
         if (default(TZ).Value)
