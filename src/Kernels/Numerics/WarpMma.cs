@@ -75,13 +75,6 @@ internal static class WarpMma
         return (bits & 0x7F800000u) == 0x7F800000u ? bits : (bits + 0x1000u) & 0xFFFFE000u;
     }
 
-    /// <summary>
-    /// The fp16 value in the low 16 bits of <paramref name="bits"/> times <paramref name="factor"/>,
-    /// rounded to fp16 (one native <c>mul.f16</c> on CUDA), as the low 16 bits of the result.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static uint HalfProduct(uint bits, Half factor) => Interop.FloatAsInt(Interop.IntAsFloat((ushort)(bits & 0xFFFFu)) * factor);
-
     /// <summary>The fp16 value in the low half of a packed pair, widened to fp32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Low(uint pair) => Interop.IntAsFloat((ushort)(pair & 0xFFFFu));

@@ -9,9 +9,8 @@ namespace WarmGate.Kernels.Ssd;
 /// <c>w_l = dt_l·exp(min(cs_{Q-1} − cs_l, 0))</c>. Grid (chunks, ⌈P/SP⌉·⌈N/SN⌉, H); a group of
 /// (SP/32)·(SN/32) warps owns an SP × SN tile of one chunk and head, each warp a 32 × 32 part. Per
 /// step of <see cref="SsdTcLayout.StepValues"/> chunk positions, xᵀ and (B·w)ᵀ are staged along l as
-/// fp16 pairs (fp16 inputs) or TF32 values (fp32 inputs). B·w is in x's dtype, as upstream casts it:
-/// for fp16 inputs an fp16 product of B and w rounded to fp16 (one native multiply per value), for
-/// fp32 inputs an fp32 product rounded to TF32. Accumulation is fp32.
+/// fp16 pairs (fp16 inputs) or TF32 values (fp32 inputs); B·w is computed in fp32 and then rounded, as
+/// upstream casts it to x's dtype. Accumulation is fp32.
 /// </summary>
 internal static class SsdTcChunkStateKernel
 {

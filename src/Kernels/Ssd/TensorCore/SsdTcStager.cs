@@ -149,11 +149,8 @@ internal struct SsdTcColumnWords<T, TOps, TWeighted, TTf32> : ISsdWordSource
         var second = !Tf32 && row + 1 < Rows ? default(TOps).ToFloat(View[index + Stride]) : 0f;
         if (default(TWeighted).Value)
         {
-            // As the vector path: an fp16 product of fp16 operands, or an fp32 one for TF32 words.
-            var w0 = row < Rows ? Weights[WeightOffset + row] : 0f;
-            var w1 = !Tf32 && row + 1 < Rows ? Weights[WeightOffset + row + 1] : 0f;
-            first = Tf32 ? first * w0 : (float)((ILGPU.Half)first * (ILGPU.Half)w0);
-            second = Tf32 ? 0f : (float)((ILGPU.Half)second * (ILGPU.Half)w1);
+            first *= row < Rows ? Weights[WeightOffset + row] : 0f;
+            second *= !Tf32 && row + 1 < Rows ? Weights[WeightOffset + row + 1] : 0f;
         }
         return SsdTcLayout.Word(Tf32, first, second);
     }

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using ILGPU;
 using ILGPU.Runtime;
 using WarmGate.Kernels.Numerics;
-using Half = ILGPU.Half;
 
 namespace WarmGate.Kernels.Ssd;
 
@@ -142,17 +141,16 @@ internal static class SsdTcVectorStager
             uint w0, w1, w2, w3, w4, w5, w6, w7;
             if (default(TWeighted).Value)
             {
-                // fp16 products (one mul.f16 each): the weights are rounded to fp16 once per token.
-                var wa = (Half)(t0 < rows ? weights[weightOffset + t0] : 0f);
-                var wb = (Half)(t0 + 1 < rows ? weights[weightOffset + t0 + 1] : 0f);
-                w0 = Scaled(a.X, b.X, wa, wb);
-                w1 = Scaled(a.X >> 16, b.X >> 16, wa, wb);
-                w2 = Scaled(a.Y, b.Y, wa, wb);
-                w3 = Scaled(a.Y >> 16, b.Y >> 16, wa, wb);
-                w4 = Scaled(a.Z, b.Z, wa, wb);
-                w5 = Scaled(a.Z >> 16, b.Z >> 16, wa, wb);
-                w6 = Scaled(a.W, b.W, wa, wb);
-                w7 = Scaled(a.W >> 16, b.W >> 16, wa, wb);
+                var wa = t0 < rows ? weights[weightOffset + t0] : 0f;
+                var wb = t0 + 1 < rows ? weights[weightOffset + t0 + 1] : 0f;
+                w0 = Scaled(WarpMma.Low(a.X), WarpMma.Low(b.X), wa, wb);
+                w1 = Scaled(WarpMma.High(a.X), WarpMma.High(b.X), wa, wb);
+                w2 = Scaled(WarpMma.Low(a.Y), WarpMma.Low(b.Y), wa, wb);
+                w3 = Scaled(WarpMma.High(a.Y), WarpMma.High(b.Y), wa, wb);
+                w4 = Scaled(WarpMma.Low(a.Z), WarpMma.Low(b.Z), wa, wb);
+                w5 = Scaled(WarpMma.High(a.Z), WarpMma.High(b.Z), wa, wb);
+                w6 = Scaled(WarpMma.Low(a.W), WarpMma.Low(b.W), wa, wb);
+                w7 = Scaled(WarpMma.High(a.W), WarpMma.High(b.W), wa, wb);
             }
             else
             {
@@ -180,8 +178,7 @@ internal static class SsdTcVectorStager
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint Scaled(uint lowBits, uint highBits, Half wa, Half wb) =>
-        WarpMma.HalfProduct(lowBits, wa) | (WarpMma.HalfProduct(highBits, wb) << 16);
+    private static uint Scaled(float a, float b, float wa, float wb) => WarpMma.Pack(a * wa, b * wb);
 
     /// <summary>
     /// The vector form of <see cref="SsdTcWeightWords{TTf32}"/>: unit u = (tile row i − I0 = u / 4, j = J0 +
