@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine, from the project root, after eng/gpu/stage.sh staged .device/ here.
 # Writes everything under $OUT (default ./gpu-out): kernel tests (xunit XML), check, bench, tune.
-# Usage: eng/gpu/run.sh [tests] [check] [bench] [tune]   (default: all four)
-# Optional: CLI=.device/other-cli (another staged warmgate build), BENCH_ONLY=ssd-prefill,decode (bench kinds), TEST_TRAIT="Category=Cuda" style xunit
-# console filters in TEST_ARGS (e.g. TEST_ARGS="-method *Cuda*").
+# Usage: eng/gpu/run.sh [tests] [check] [bench] [tune] [ptxas]   (default: the first four)
+# Optional: CLI=.device/other-cli (another staged warmgate build), BENCH_ONLY=ssd-prefill,decode (bench kinds), xunit
+# console filters in TEST_ARGS (e.g. TEST_ARGS="-class WarmGate.Kernels.Tests.Ssd.SsdTcCudaTests"), PTX_FROM (the warmgate
+# arguments whose compilations the ptxas step reports; default "check --device cuda").
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-$PWD/gpu-out}
@@ -28,6 +29,22 @@ for step in $steps; do
     tune)
       dotnet "${CLI:-.device/cli}/warmgate.dll" tune --device cuda --out-dir "$OUT/tuning" > "$OUT/tune.log" 2>&1 || status=1
       tail -n 5 "$OUT/tune.log" ;;
+    ptxas)
+      # Every kernel a warmgate command compiles leaves its PTX (WARMGATE_PTX_DIR); ptxas -v reports each one's
+      # registers, stack frame and spills, or the error the driver's JIT would give.
+      ptxdir=$(mktemp -d)
+      WARMGATE_PTX_DIR=$ptxdir dotnet "${CLI:-.device/cli}/warmgate.dll" ${PTX_FROM:-check --device cuda} > "$OUT/ptx-run.log" 2>&1 || status=1
+      ptxas=$(command -v ptxas || ls /usr/local/cuda*/bin/ptxas 2>/dev/null | head -n 1)
+      if [ -z "$ptxas" ]; then
+        echo "ptxas not found (no CUDA toolkit on this machine)" >&2; status=1
+      else
+        for f in "$ptxdir"/*.ptx; do
+          echo "== $(basename "$f") $(sed -n 's|^// config: ||p' "$f" | head -n 1)"
+          "$ptxas" -arch=sm_90 -v "$f" -o /dev/null 2>&1 | grep -E "error|registers|stack frame" || status=1
+        done > "$OUT/ptxas.txt"
+        tar -czf "$OUT/ptx.tgz" -C "$ptxdir" .
+      fi
+      tail -n 20 "$OUT/ptxas.txt" ;;
     *) echo "unknown step $step" >&2; status=2 ;;
   esac
 done

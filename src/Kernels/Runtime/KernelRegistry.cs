@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Reflection;
 using ILGPU.Backends;
 using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
 using ILGPU.IR;
 using ILGPU.Runtime;
 using WarmGate.Kernels.Devices;
@@ -47,6 +48,7 @@ public sealed partial class KernelRegistry : IDisposable
         Accelerator = accelerator;
         Name = name;
         Device = DeviceSignature.Of(accelerator);
+        PtxDirectory = Environment.GetEnvironmentVariable(PtxDump.EnvironmentVariable) is { Length: > 0 } dir ? dir : null;
     }
 
     /// <summary>The accelerator kernels are compiled for.</summary>
@@ -88,6 +90,14 @@ public sealed partial class KernelRegistry : IDisposable
     /// measure whether concurrent loads are faster and safe on a given driver.
     /// </summary>
     public bool SerializeModuleLoads { get; set; } = true;
+
+    /// <summary>
+    /// A folder to write the PTX of every CUDA compilation to, before the driver loads it
+    /// (<see cref="PtxDump"/>), so <c>ptxas -v</c> can report registers, stack and spills and a JIT
+    /// failure leaves its input behind; null (the default unless <c>WARMGATE_PTX_DIR</c> is set when
+    /// the registry is made) writes nothing. Other backends produce no PTX and write nothing.
+    /// </summary>
+    public string? PtxDirectory { get; set; }
 
     /// <summary>A hook also told of every compilation (tests use it to count compilations independently).</summary>
     internal IBackendHook? ObserverHook { get; set; }
@@ -163,6 +173,8 @@ public sealed partial class KernelRegistry : IDisposable
             var entry = EntryPointDescription.FromExplicitlyGroupedKernel(k.Method);
             var compiled = Accelerator.GetBackend().Compile(entry, k.Specialization, hook);
             var compileTime = watch.Elapsed;
+            if (PtxDirectory is { } ptxDirectory && compiled is PTXCompiledKernel ptx)
+                PtxDump.Write(ptxDirectory, request.KernelId, request.TuningKey, request.Config, Specialization(k), ptx.PTXAssembly);
             var (kernelObject, launcher, loadTime) = SerializeModuleLoads ? LoadSerialized(compiled, request) : Load(compiled, request);
             var result = new Loaded(kernelObject, launcher, request.TuningKey, request.Config);
             cache[k] = result;
