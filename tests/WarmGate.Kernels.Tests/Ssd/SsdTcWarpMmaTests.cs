@@ -2,6 +2,7 @@ using ILGPU;
 using ILGPU.Runtime;
 using WarmGate.Kernels.Numerics;
 using WarmGate.Kernels.Runtime;
+using WarmGate.Kernels.Ssd;
 
 namespace WarmGate.Kernels.Tests.Ssd;
 
@@ -30,65 +31,47 @@ public sealed class SsdTcWarpMmaTests
         }
     }
 
-    /// <summary>a: (Warps·32) × 32 row-major (m, k); b: 32 × 32 row-major (k, n); c: (Warps·32) × 32.</summary>
-    internal static void Kernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c)
+    /// <summary>
+    /// a: (Warps·32) × K row-major (m, k); b: K × 32 row-major (k, n); c: (Warps·32) × 32; K = 32 as
+    /// fp16 pairs, or K = 16 as TF32 values (<typeparamref name="TTf32"/>): 16 words per row either way.
+    /// </summary>
+    internal static void Kernel<TTf32>(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c)
+        where TTf32 : struct, IFlag
     {
         const int Ld = 20;
+        const int Words = 16;
+        var tf32 = default(TTf32).Value;
+        var v = SsdTcLayout.ValuesPerWord(tf32);
+        var depth = v * Words;
         var aTile = SharedMemory.Allocate<uint>(Warps * Size * Ld);
         var bTile = SharedMemory.Allocate<uint>(Size * Ld);
-        var tid = Group.IdxX;
-        for (var e = tid; e < Warps * Size * 16; e += Warps * WarpMma.WarpSize)
+        for (var e = Group.IdxX; e < Warps * Size * Words; e += Warps * WarpMma.WarpSize)
         {
-            var row = e / 16;
-            var pair = e % 16;
-            aTile[(row * Ld) + pair] = WarpMma.Pack(a[(row * Size) + (2 * pair)], a[(row * Size) + (2 * pair) + 1]);
+            var row = e / Words;
+            var k = v * (e % Words);
+            var a0 = a[(row * depth) + k];
+            aTile[(row * Ld) + (e % Words)] = SsdTcLayout.Word(tf32, a0, tf32 ? 0f : a[(row * depth) + k + 1]);
             if (row < Size)
-                bTile[(row * Ld) + pair] = WarpMma.Pack(b[(2 * pair * Size) + row], b[(((2 * pair) + 1) * Size) + row]);
+                bTile[(row * Ld) + (e % Words)] = SsdTcLayout.Word(tf32, b[(k * Size) + row], tf32 ? 0f : b[((k + 1) * Size) + row]);
         }
         Group.Barrier();
         var warp = WarpMma.Warp;
         var lane = WarpMma.Lane;
         var tile = MmaWarpTile.Create();
-        tile.Step(aTile, warp * Size * Ld, Ld, bTile, 0, Ld, lane, tf32: false);
-        tile.Step(aTile, (warp * Size * Ld) + 8, Ld, bTile, 8, Ld, lane, tf32: false);
+        tile.Step(aTile, warp * Size * Ld, Ld, bTile, 0, Ld, lane, tf32);
+        tile.Step(aTile, (warp * Size * Ld) + 8, Ld, bTile, 8, Ld, lane, tf32);
         var sink = new MatrixSink { Out = c, Row0 = warp * Size };
         tile.Store(ref sink, lane);
     }
 
-    /// <summary>a: (Warps·32) × 16 row-major (m, k); b: 16 × 32 row-major (k, n); c: (Warps·32) × 32; one TF32 value per word.</summary>
-    internal static void Tf32Kernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c)
+    internal static void CheckProduct(Accelerator accelerator, KernelRegistry registry) => CheckProduct(accelerator, registry, tf32: false);
+
+    internal static void CheckProduct(Accelerator accelerator, KernelRegistry registry, bool tf32)
     {
-        const int Ld = 20;
-        const int K = 16;
-        var aTile = SharedMemory.Allocate<uint>(Warps * Size * Ld);
-        var bTile = SharedMemory.Allocate<uint>(Size * Ld);
-        var tid = Group.IdxX;
-        for (var e = tid; e < Warps * Size * K; e += Warps * WarpMma.WarpSize)
-        {
-            var row = e / K;
-            var k = e % K;
-            aTile[(row * Ld) + k] = WarpMma.Tf32(a[(row * K) + k]);
-            if (row < Size)
-                bTile[(row * Ld) + k] = WarpMma.Tf32(b[(k * Size) + row]);
-        }
-        Group.Barrier();
-        var warp = WarpMma.Warp;
-        var lane = WarpMma.Lane;
-        var tile = MmaWarpTile.Create();
-        tile.Step(aTile, warp * Size * Ld, Ld, bTile, 0, Ld, lane, tf32: true);
-        tile.Step(aTile, (warp * Size * Ld) + 8, Ld, bTile, 8, Ld, lane, tf32: true);
-        var sink = new MatrixSink { Out = c, Row0 = warp * Size };
-        tile.Store(ref sink, lane);
-    }
-
-    internal static void CheckProduct(Accelerator accelerator, KernelRegistry registry) =>
-        CheckProduct(accelerator, registry, nameof(Kernel), Size, "fp16");
-
-    internal static void CheckTf32Product(Accelerator accelerator, KernelRegistry registry) =>
-        CheckProduct(accelerator, registry, nameof(Tf32Kernel), 16, "tf32");
-
-    private static void CheckProduct(Accelerator accelerator, KernelRegistry registry, string kernel, int depth, string format)
-    {
+        var depth = SsdTcLayout.ValuesPerWord(tf32) * 16;
+        var format = tf32 ? "tf32" : "fp16";
+        var kernel = typeof(SsdTcWarpMmaTests).GetMethod(nameof(Kernel), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(TypeConstants.Flag(tf32));
         var random = new Random(7);
         // Multiples of 1/64 in [-2, 2] are exact in fp16, and every partial sum of 32 products is exact
         // in fp32, so any backend must reproduce the float64 product exactly (no rounding-mode question).
@@ -96,7 +79,7 @@ public sealed class SsdTcWarpMmaTests
         var a = Enumerable.Range(0, Warps * Size * depth).Select(_ => random.Next(-128, 129) / 64f).ToArray();
         var b = Enumerable.Range(0, depth * Size).Select(_ => random.Next(-128, 129) / 64f).ToArray();
         var launch = registry.GetOrCompile<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>>>(
-            "test.warp_mma", typeof(SsdTcWarpMmaTests).GetMethod(kernel, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!, $"32x32x{depth}", format);
+            "test.warp_mma", kernel, $"32x32x{depth}", format);
         using var da = accelerator.Allocate1D(a);
         using var db = accelerator.Allocate1D(b);
         using var dc = accelerator.Allocate1D(Enumerable.Repeat(float.NaN, Warps * Size * Size).ToArray());
@@ -140,7 +123,7 @@ public sealed class SsdTcWarpMmaTests
     {
         using var device = Devices.DeviceSelector.Open(Devices.DeviceKind.Cpu);
         using var registry = new KernelRegistry(device.Accelerator, "warp-mma-tf32-cpu");
-        CheckTf32Product(device.Accelerator, registry);
+        CheckProduct(device.Accelerator, registry, tf32: true);
     }
 
     [CudaFact]
@@ -148,7 +131,7 @@ public sealed class SsdTcWarpMmaTests
     {
         using var device = Devices.DeviceSelector.Open(Devices.DeviceKind.Cuda);
         using var registry = new KernelRegistry(device.Accelerator, "warp-mma-tf32-cuda");
-        CheckTf32Product(device.Accelerator, registry);
+        CheckProduct(device.Accelerator, registry, tf32: true);
     }
 
     [Theory]
