@@ -18,7 +18,8 @@ namespace WarmGate.Kernels.Numerics;
 /// The lane is logical, <c>Group.IdxX &amp; 31</c>, on every backend, so kernels must be launched
 /// explicitly grouped with groups of a multiple of 32 threads.
 /// <para>
-/// On CUDA (<see cref="CudaAsm.IsSupported"/>, folded by the PTX backend) each lane loads its
+/// On CUDA (<see cref="CudaAsm.IsSupported"/>: ILGPU writes it as a constant predicate that ptxas
+/// folds, so the CPU branch still goes through ILGPU's passes but not into the binary) each lane loads its
 /// fragments and issues the instruction. Elsewhere (the CPU accelerator) each lane computes exactly
 /// the accumulators it owns (rows g and g + 8, columns 2t and 2t + 1, g = lane / 4, t = lane % 4) by
 /// fp32 dots over the same fp16 values, so a kernel's tiling, indexing and masking are tested on the

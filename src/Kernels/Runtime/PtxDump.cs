@@ -35,17 +35,34 @@ public static class PtxDump
             .Append("// key: ").AppendLine(key)
             .Append("// config: ").AppendLine(config)
             .Append("// method: ").AppendLine(method);
+        // Written next to its final name and moved there, so two processes dumping the same kernel
+        // into one folder never leave a mix of both.
+        var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
         {
             Directory.CreateDirectory(directory);
-            File.WriteAllText(path, header.Append(ptx).ToString());
+            File.WriteAllText(temporary, header.Append(ptx).ToString());
+            File.Move(temporary, path, overwrite: true);
             return path;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
+            TryDelete(temporary);
             throw new InvalidOperationException(
                 $"{EnvironmentVariable}: could not write the PTX of {kernelId} [{key}] to '{path}': {e.Message} " +
                 $"Point {EnvironmentVariable} at a writable folder, or unset it.", e);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The write already failed; that error is the one to report.
         }
     }
 

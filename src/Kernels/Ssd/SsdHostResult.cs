@@ -17,4 +17,8 @@ public sealed record SsdHostResult(float[] Y, float[] FinalStates, SsdStageOutpu
 /// <param name="PassedStates">The state after each chunk, chunks × H × P × N, rounded to the state dtype (<c>ssd.state_passing</c>).</param>
 /// <param name="CB">C·Bᵀ, chunks × G × Q × Q (<c>ssd.bmm</c>).</param>
 public sealed record SsdStageOutputs(
-    SsdChunkTable Table, float[] Dt, float[] DACumsum, float[] ChunkStates, float[] PassedStates, float[] CB);
+    SsdChunkTable Table, float[] Dt, float[] DACumsum, float[] ChunkStates, float[] PassedStates, float[] CB)
+{
+    /// <summary>The views the tensor-core kernels were told they may move in 16-byte vectors (<see cref="SsdAlignedViews"/> bits).</summary>
+    internal int AlignedViews { get; init; }
+}

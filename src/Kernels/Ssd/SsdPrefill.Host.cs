@@ -64,7 +64,10 @@ public sealed partial class SsdPrefill
             run.DACumsum.GetAsArray(stream),
             run.ChunkStates.GetAsArray(stream),
             HostConvert.ToFloat(run.PassedStates.Cast<TState>().GetAsArray(stream)),
-            run.CB.GetAsArray(stream));
+            run.CB.GetAsArray(stream))
+        {
+            AlignedViews = run.AlignedViews,
+        };
     }
 
     /// <summary>The workspace views of the latest run, for <see cref="CaptureStages"/>.</summary>
@@ -74,7 +77,8 @@ public sealed partial class SsdPrefill
         ArrayView<float> DACumsum,
         ArrayView<float> ChunkStates,
         ArrayView<float> CB,
-        ArrayView<byte> PassedStates);
+        ArrayView<byte> PassedStates,
+        int AlignedViews);
 }
 
 /// <summary>Converts host arrays between fp32 and the storage types.</summary>

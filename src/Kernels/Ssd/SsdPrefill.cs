@@ -177,6 +177,8 @@ public sealed partial class SsdPrefill : IDisposable
         var aligned = SsdAlignedViews.Of(
             args.X, args.B, args.C, cb, passed, args.InitialStates ?? ArrayView<TState>.Empty,
             args.Y, args.Z ?? ArrayView<T>.Empty, chunkStates);
+        // The CB vectors of chunk_scan are 8 values of one row: only whole when Q is a multiple of 8.
+        if (q % SsdTcVectorStager.Elements != 0) aligned &= ~SsdAlignedViews.CB;
         StageLaunched?.Invoke("ssd.setup");
 
         kernels.Cumsum(
@@ -246,7 +248,7 @@ public sealed partial class SsdPrefill : IDisposable
                 Chunks = chunks, TilesP = tilesScanP, Aligned = aligned,
             });
         StageLaunched?.Invoke(SsdChunkScanKernel.Id);
-        lastRun = new LastRun(table, dt, dA, chunkStates, cb, passed.Cast<byte>());
+        lastRun = new LastRun(table, dt, dA, chunkStates, cb, passed.Cast<byte>(), aligned);
     }
 
     private static int Tiles(int extent, int tile) => (extent + tile - 1) / tile;

@@ -15,31 +15,42 @@ namespace WarmGate.Kernels.Tests.Runtime;
 /// without a GPU, so here the concurrency it relies on (IL frontend under the context's
 /// code-generation semaphore, IR and type contexts under reader-writer locks, backend passes in a
 /// private context per kernel) is checked for CUDA code: concurrent and serial compiles of the
-/// tiled SSD kernels give the same PTX.
+/// tiled SSD kernels (SIMT, and tensor-core ones with fp16 and TF32 products) give the same PTX.
 /// </summary>
 public sealed partial class ConcurrentPtxCompileTests
 {
     private static MethodInfo[] Kernels()
     {
         var shape = new SsdShape(8, 64, 2, 128);
-        var config = SsdPrefillConfig.Default(cuda: true);
-        return new[] { false, true }
-            .Select(init => new SsdKernelPlan(shape, new SsdOptions { DtSoftplus = true, HasDtBias = true, DMode = SsdDMode.PerHead, HasInitialStates = init }, config))
+        var simt = SsdPrefillConfig.Default(cuda: true);
+        var tensorCores = SsdPrefillConfig.Candidates(cuda: true).First(c => c.TensorCores);
+        var plans = new[] { false, true }
+            .Select(init => new SsdKernelPlan(shape, new SsdOptions { DtSoftplus = true, HasDtBias = true, DMode = SsdDMode.PerHead, HasInitialStates = init }, simt))
+            .Concat(new[] { Dtype.F16, Dtype.F32 }
+                .Select(input => new SsdKernelPlan(shape, new SsdOptions { DtSoftplus = true, DMode = SsdDMode.PerHead, InputDtype = input }, tensorCores)));
+        return plans
             .SelectMany(p => new[] { p.Cumsum, p.ChunkState, p.StatePassing, p.Bmm, p.ChunkScan })
             .Distinct()
             .ToArray();
     }
 
     /// <summary>
-    /// The PTX up to names: ILGPU orders IR values by ids from one process-wide counter
+    /// The PTX up to names and order: ILGPU orders IR values by ids from one process-wide counter
     /// (<c>InstanceId.CreateNew</c>), so symbol and register numbers depend on what else was compiled
-    /// before, in this process, by any test, and where ids order operands, even which register of a
-    /// class an instruction names (a full CI run once gave <c>%f138, %f115</c> against
-    /// <c>%f138, %f108</c>). Symbol numbers and register counts are masked and registers keep only
-    /// their class: the instructions, their types, immediates and operand classes must be the same.
+    /// before, in this process, by any test. Where ids order things, so do which register of a class
+    /// an instruction names and the order of independent instructions (full test runs showed both:
+    /// <c>%f138, %f115</c> against <c>%f138, %f108</c>, and a run of independent <c>setp</c>s in
+    /// another order). Symbol numbers and register counts are masked, registers keep only their
+    /// class, and the lines are compared as a sorted list: the same instructions, types, immediates
+    /// and operand classes must be there, in any order.
     /// </summary>
-    private static string Normalized(string ptx) =>
-        Registers().Replace(RegisterCounts().Replace(Numbers().Replace(ptx, "_N"), "<N>"), m => $"%{m.Groups[1].Value}");
+    private static string Normalized(string ptx)
+    {
+        var masked = Registers().Replace(RegisterCounts().Replace(Numbers().Replace(ptx, "_N"), "<N>"), m => $"%{m.Groups[1].Value}");
+        var lines = masked.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        Array.Sort(lines, StringComparer.Ordinal);
+        return string.Join('\n', lines);
+    }
 
     [GeneratedRegex(@"_\d+")]
     private static partial Regex Numbers();
@@ -64,7 +75,7 @@ public sealed partial class ConcurrentPtxCompileTests
     public void Concurrent_compiles_on_one_PTX_backend_give_the_PTX_of_serial_ones()
     {
         var kernels = Kernels();
-        kernels.Should().HaveCountGreaterThan(5, "both SSD keys, with and without initial states");
+        kernels.Should().HaveCountGreaterThan(10, "two SIMT keys (with and without initial states) and two tensor-core keys (fp16, fp32)");
         var serial = CompileAll(kernels, threads: 1);
         var concurrent = CompileAll(kernels, threads: 4);
 

@@ -53,6 +53,16 @@ public sealed class PtxDumpTests : IDisposable
     }
 
     [Fact]
+    public void A_second_dump_of_the_same_kernel_replaces_the_first_and_leaves_no_temporary_file()
+    {
+        var first = PtxDump.Write(root, "test.fill", "n=4", "group=16", "m", "first");
+        var second = PtxDump.Write(root, "test.fill", "n=4", "group=16", "m", "second");
+        second.Should().Be(first);
+        File.ReadAllText(second).Should().EndWith("second");
+        Directory.GetFiles(root).Should().ContainSingle("the write goes through a temporary file that is moved into place");
+    }
+
+    [Fact]
     public void A_folder_that_cannot_be_written_is_a_clear_error()
     {
         Directory.CreateDirectory(root);

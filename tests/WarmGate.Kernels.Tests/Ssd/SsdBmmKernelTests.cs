@@ -53,7 +53,7 @@ public sealed class SsdBmmKernelTests(SsdCpuFixture fixture)
 
     public static TheoryData<int, int, int> PtxTiles => new()
     {
-        // Q, BI, BJ: the CUDA candidates' SIMT tiles, a tensor-core config's fp32 fallback, and tiles wider than Q.
+        // Q, BI, BJ: the CUDA candidates' SIMT tiles, 8 × 8 tiles, and tiles wider than Q.
         { 64, 16, 16 },
         { 256, 16, 16 },
         { 128, 8, 8 },

@@ -5,9 +5,9 @@ using WarmGate.Kernels.Ssd;
 namespace WarmGate.Kernels.Tests.Ssd;
 
 /// <summary>
-/// The tensor-core kernels (TC=1, fp16 inputs) on the CPU accelerator, where the MMA block
-/// computes each lane's accumulators by scalar dots: tiling, indexing, masking and epilogues
-/// against the float64 references. Groups of 32 and 64 threads (one warp, or two warps along rows
+/// The tensor-core kernels (TC=1; fp16 inputs, and fp32 inputs on TF32 products) on the CPU
+/// accelerator, where the MMA block computes each lane's accumulators by scalar dots: tiling,
+/// indexing, masking and epilogues against the float64 references. Groups of 32 and 64 threads (one warp, or two warps along rows
 /// or along columns), tiles larger than P, N or Q, ragged varlen chunks.
 /// </summary>
 [Collection(SsdCpuCollection.Name)]

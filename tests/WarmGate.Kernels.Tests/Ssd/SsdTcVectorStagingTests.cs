@@ -80,4 +80,44 @@ public sealed class SsdTcVectorStagingTests(SsdCpuFixture fixture)
         var inputs = SsdHostInputs.Random(VectorShape, options, Lengths, seed: 21, stridePadding: 16);
         SsdChecks.AgainstRecurrence(fixture.Prefill, VectorShape, options, inputs, SsdPrefillConfig.Parse("Q=32,CH=4,SP=32,SN=32,PB=64,BI=32,BJ=32,YT=32,YP=32,TC=1"));
     }
+
+    /// <summary>Tensor-core configs with a chunk shorter than one 8-value CB vector: chunk_scan must read CB word by word.</summary>
+    public static TheoryData<int, Dtype> ShortChunks => new()
+    {
+        { 2, Dtype.F16 },
+        { 4, Dtype.F32 },
+        { 8, Dtype.F16 },
+    };
+
+    [Theory]
+    [MemberData(nameof(ShortChunks))]
+    public void Chunks_shorter_than_a_vector_stage_cb_word_by_word(int q, Dtype input)
+    {
+        var shape = new SsdShape(2, 32, 1, 32);
+        var options = new SsdOptions { DtSoftplus = true, DMode = SsdDMode.PerChannel, HasZ = true, InputDtype = input };
+        var config = new SsdPrefillConfig(q, 2, 32, 32, 64, 32, 32, 32, 32) { TensorCores = true };
+        // Q=4 with a full last chunk: an 8-value CB read there would run past the workspace.
+        var inputs = SsdHostInputs.Random(shape, options, q == 4 ? [12, 8] : [13, 6], seed: q);
+        SsdChecks.AgainstRecurrence(fixture.Prefill, shape, options, inputs, config);
+        var stages = fixture.Prefill.Run(inputs, shape, options, config, captureStages: true).Stages!;
+        SsdAlignedViews.Has(stages.AlignedViews, SsdAlignedViews.CB).Should().Be(q % 8 == 0, "CB vectors need rows of a multiple of 8 values");
+        SsdAlignedViews.Has(stages.AlignedViews, SsdAlignedViews.X | SsdAlignedViews.B | SsdAlignedViews.C | SsdAlignedViews.Y).Should().BeTrue(
+            "fresh device buffers start on 16-byte boundaries");
+    }
+
+    [Fact]
+    public void Fp32_inputs_stage_tf32_rows_and_columns_in_vectors()
+    {
+        // N=40 and P=48 (multiples of 8, unpadded strides): C, B, x and the states all take the TF32 vector path.
+        var options = Options with { InputDtype = Dtype.F32 };
+        var inputs = SsdHostInputs.Random(VectorShape, options, Lengths, seed: 4);
+        var config = SsdPrefillConfig.Parse("Q=32,CH=4,SP=32,SN=64,PB=64,BI=32,BJ=32,YT=32,YP=64,TC=1");
+        SsdChecks.AgainstRecurrence(fixture.Prefill, VectorShape, options, inputs, config);
+        var stages = fixture.Prefill.Run(inputs, VectorShape, options, config, captureStages: true).Stages!;
+        SsdAlignedViews.Has(
+            stages.AlignedViews,
+            SsdAlignedViews.X | SsdAlignedViews.B | SsdAlignedViews.C | SsdAlignedViews.CB | SsdAlignedViews.PassedStates
+            | SsdAlignedViews.InitialStates | SsdAlignedViews.Y | SsdAlignedViews.Z | SsdAlignedViews.ChunkStates)
+            .Should().BeTrue("every view of this run is a fresh buffer");
+    }
 }

@@ -123,7 +123,7 @@ internal struct SsdTcStateSink : IMmaSink
     public int Column;
     public int StateSize;
 
-    /// <summary>Whether pairs may be stored as one 8-byte access (N even, the view 8-byte aligned).</summary>
+    /// <summary>Whether pairs may be stored as one 8-byte access (N even, and the view's 16-byte alignment bit set, which implies the 8 bytes a pair needs).</summary>
     public bool Pairs;
 
     public readonly void Store(int row, int column, float value)
