@@ -16,10 +16,12 @@ internal static class ViewAlignment
     /// <paramref name="bytes"/>; false for a view without a buffer.
     /// </summary>
     public static bool IsAligned<T>(ArrayView<T> view, int bytes)
-        where T : unmanaged
-    {
-        if (view.Length == 0) return true;
-        if (((IArrayView)view).Buffer is not { } buffer) return false;
-        return (buffer.NativePtr.ToInt64() + ((IContiguousArrayView)view).IndexInBytes) % bytes == 0;
-    }
+        where T : unmanaged =>
+        view.Length == 0 || AlignedBase(view, bytes);
+
+    // Through a constrained generic: casting the view struct to its interfaces would box it, on
+    // every launch that asks.
+    private static bool AlignedBase<TView>(TView view, int bytes)
+        where TView : struct, IContiguousArrayView =>
+        view.Buffer is { } buffer && (buffer.NativePtr.ToInt64() + view.IndexInBytes) % bytes == 0;
 }

@@ -31,6 +31,14 @@ internal static class SsdTcLayout
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Word(bool tf32, float first, float second) => tf32 ? WarpMma.Tf32(first) : WarpMma.Pack(first, second);
 
+    /// <summary>The shared index of word e of a row-major step tile: row e / <see cref="StepWords"/>, word e % <see cref="StepWords"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int RowMajorTarget(int e)
+    {
+        var row = e / StepWords;
+        return (row * Ld) + (e - (row * StepWords));
+    }
+
     /// <summary>Threads of a group whose warps tile a <paramref name="rows"/> × <paramref name="columns"/> output in 32 × 32 warp tiles.</summary>
     public static int Threads(int rows, int columns) =>
         Math.Max(1, rows / MmaWarpTile.Size) * Math.Max(1, columns / MmaWarpTile.Size) * WarpMma.WarpSize;
@@ -104,11 +112,7 @@ internal struct SsdTcRowWords<T, TOps, TTf32> : ISsdWordSource
         return SsdTcLayout.Word(Tf32, first, second);
     }
 
-    public readonly int Target(int e)
-    {
-        var row = e / SsdTcLayout.StepWords;
-        return (row * SsdTcLayout.Ld) + (e - (row * SsdTcLayout.StepWords));
-    }
+    public readonly int Target(int e) => SsdTcLayout.RowMajorTarget(e);
 }
 
 /// <summary>
@@ -196,9 +200,5 @@ internal struct SsdTcWeightWords<TTf32> : ISsdWordSource
         return SsdTcLayout.Word(Tf32, first, second);
     }
 
-    public readonly int Target(int e)
-    {
-        var row = e / SsdTcLayout.StepWords;
-        return (row * SsdTcLayout.Ld) + (e - (row * SsdTcLayout.StepWords));
-    }
+    public readonly int Target(int e) => SsdTcLayout.RowMajorTarget(e);
 }
