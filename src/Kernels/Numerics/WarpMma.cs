@@ -6,7 +6,8 @@ using Half = ILGPU.Half;
 namespace WarmGate.Kernels.Numerics;
 
 /// <summary>
-/// A warp-level tensor-core product, <c>mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32</c>, with
+/// The operand side of a warp-level tensor-core product (<see cref="MmaWarpTile"/> issues the
+/// instructions), <c>mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32</c>, with
 /// both operands in shared memory as packed fp16 pairs (one <see cref="uint"/> holds two values
 /// adjacent along k, the lower k in the low half). A is a 16 × 16 tile stored row-major (row m,
 /// k pairs along the row); B is a 16 × 8 tile stored column by column (column n, k pairs along it).
@@ -20,7 +21,7 @@ namespace WarmGate.Kernels.Numerics;
 /// <para>
 /// On CUDA (<see cref="CudaAsm.IsSupported"/>: ILGPU writes it as a constant predicate that ptxas
 /// folds, so the CPU branch still goes through ILGPU's passes but not into the binary) each lane loads its
-/// fragments and issues the instruction. Elsewhere (the CPU accelerator) each lane computes exactly
+/// fragments (<see cref="LoadA"/>, <see cref="LoadB"/>). Elsewhere (the CPU accelerator) each lane computes exactly
 /// the accumulators it owns (rows g and g + 8, columns 2t and 2t + 1, g = lane / 4, t = lane % 4) by
 /// fp32 dots over the same fp16 values, so a kernel's tiling, indexing and masking are tested on the
 /// CPU and only the fragment packing is GPU-only. Layout: PTX ISA, "Matrix Fragments for
@@ -31,19 +32,6 @@ internal static class WarpMma
 {
     /// <summary>Lanes of a warp.</summary>
     public const int WarpSize = 32;
-
-    /// <summary>
-    /// The PTX of one product D = A·B + C returning (D0, D1) as one b64 (%0); A is %1..%4, B %5..%6,
-    /// C packed as (C0, C1) in %7 and (C2, C3) in %8.
-    /// </summary>
-    private const string InstructionLow = "{ .reg .f32 wgc<4>; .reg .f32 wgd<4>; mov.b64 {wgc0, wgc1}, %7; mov.b64 {wgc2, wgc3}, %8; " +
-        "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {wgd0, wgd1, wgd2, wgd3}, {%1, %2, %3, %4}, {%5, %6}, {wgc0, wgc1, wgc2, wgc3}; " +
-        "mov.b64 %0, {wgd0, wgd1}; }";
-
-    /// <summary>The same product returning (D2, D3).</summary>
-    private const string InstructionHigh = "{ .reg .f32 wgc<4>; .reg .f32 wgd<4>; mov.b64 {wgc0, wgc1}, %7; mov.b64 {wgc2, wgc3}, %8; " +
-        "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {wgd0, wgd1, wgd2, wgd3}, {%1, %2, %3, %4}, {%5, %6}, {wgc0, wgc1, wgc2, wgc3}; " +
-        "mov.b64 %0, {wgd2, wgd3}; }";
 
     /// <summary>The calling thread's logical lane, <c>Group.IdxX &amp; 31</c>.</summary>
     public static int Lane
@@ -135,35 +123,8 @@ internal static class WarpMma
     }
 
     /// <summary>
-    /// <c>acc += A·B</c> for one m16n8k16 tile: the tensor-core instruction on CUDA, else the lane's
-    /// four fp32 dots.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Mma(ref MmaAccumulator acc, MmaFragmentA a, MmaFragmentB b, int lane)
-    {
-        if (CudaAsm.IsSupported)
-        {
-            // Inputs by value stay in registers; each call returns one 64-bit pair of the four results
-            // (a ref output costs a local-memory round trip per operand), so the product runs twice.
-            var c01 = Pack64(acc.C0, acc.C1);
-            var c23 = Pack64(acc.C2, acc.C3);
-            CudaAsm.Emit(InstructionLow, out ulong d01, a.R0, a.R1, a.R2, a.R3, b.R0, b.R1, c01, c23);
-            CudaAsm.Emit(InstructionHigh, out ulong d23, a.R0, a.R1, a.R2, a.R3, b.R0, b.R1, c01, c23);
-            acc.C0 = Interop.IntAsFloat((uint)d01);
-            acc.C1 = Interop.IntAsFloat((uint)(d01 >> 32));
-            acc.C2 = Interop.IntAsFloat((uint)d23);
-            acc.C3 = Interop.IntAsFloat((uint)(d23 >> 32));
-        }
-        else
-        {
-            Emulate(ref acc, a, b, lane);
-        }
-    }
-
-    /// <summary>
-    /// The CPU emulation of <see cref="Mma"/> alone, no inline PTX (so a kernel that calls only this on its
-    /// non-CUDA branch carries no inline-PTX outputs, hence no local memory, in its PTX): the lane's four
-    /// fp32 dots over the fragments' tiles, 8 words each (16 fp16 values, or 8 TF32 values when
+    /// The CPU emulation of one product, <c>acc += A·B</c> (<see cref="MmaWarpTile.Step"/> issues the
+    /// instruction itself on CUDA): the lane's four fp32 dots over the fragments' tiles, 8 words each (16 fp16 values, or 8 TF32 values when
     /// <paramref name="tf32"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -180,11 +141,6 @@ internal static class WarpMma
         acc.C2 += Dot(a.Tile, rowG8, b.Tile, col0, tf32);
         acc.C3 += Dot(a.Tile, rowG8, b.Tile, col1, tf32);
     }
-
-    /// <summary>Two fp32 values as one 64-bit word, <paramref name="low"/> in the low half.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Pack64(float low, float high) =>
-        Interop.FloatAsInt(low) | ((ulong)Interop.FloatAsInt(high) << 32);
 
     /// <summary>The fp32 dot of the 8 words at <c>x[xi..]</c> and <c>y[yi..]</c>: 16 fp16 values, or 8 TF32 ones.</summary>
     private static float Dot(ArrayView<uint> x, int xi, ArrayView<uint> y, int yi, bool tf32)
@@ -234,16 +190,6 @@ internal struct MmaAccumulator
     public float C1;
     public float C2;
     public float C3;
-
-    /// <summary>Accumulator e (0..3).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly float Get(int e) => e switch
-    {
-        0 => C0,
-        1 => C1,
-        2 => C2,
-        _ => C3,
-    };
 
     /// <summary>Multiplies row g by <paramref name="top"/> and row g + 8 by <paramref name="bottom"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
