@@ -20,7 +20,7 @@ internal static class SsdAlignedViews
     /// <summary>C.</summary>
     public const int C = 4;
 
-    /// <summary>The CB workspace.</summary>
+    /// <summary>The CB workspace; set only when its rows (Q values) hold whole 8-value vectors too.</summary>
     public const int CB = 8;
 
     /// <summary>The passed states.</summary>
@@ -38,14 +38,18 @@ internal static class SsdAlignedViews
     /// <summary>The chunk-state workspace.</summary>
     public const int ChunkStates = 256;
 
-    /// <summary>The mask of the given views (empty ones count as aligned).</summary>
+    /// <summary>
+    /// The mask of the given views (empty ones count as aligned). chunk_scan reads CB in rows of
+    /// <paramref name="cbRowLength"/> (Q) values, 8 at a time, so its bit also needs Q to be a
+    /// multiple of 8; the other views' strides and offsets are checked in the kernels.
+    /// </summary>
     public static int Of<T, TState>(
-        ArrayView<T> x, ArrayView<T> b, ArrayView<T> c, ArrayView<float> cb, ArrayView<TState> passed, ArrayView<TState> initial,
-        ArrayView<T> y, ArrayView<T> z, ArrayView<float> chunkStates)
+        ArrayView<T> x, ArrayView<T> b, ArrayView<T> c, ArrayView<float> cb, int cbRowLength, ArrayView<TState> passed,
+        ArrayView<TState> initial, ArrayView<T> y, ArrayView<T> z, ArrayView<float> chunkStates)
         where T : unmanaged
         where TState : unmanaged =>
-        Bit(x, X) | Bit(b, B) | Bit(c, C) | Bit(cb, CB) | Bit(passed, PassedStates) | Bit(initial, InitialStates)
-        | Bit(y, Y) | Bit(z, Z) | Bit(chunkStates, ChunkStates);
+        Bit(x, X) | Bit(b, B) | Bit(c, C) | (cbRowLength % SsdTcVectorStager.Elements == 0 ? Bit(cb, CB) : 0)
+        | Bit(passed, PassedStates) | Bit(initial, InitialStates) | Bit(y, Y) | Bit(z, Z) | Bit(chunkStates, ChunkStates);
 
     /// <summary>Whether every bit of <paramref name="bits"/> is set in <paramref name="mask"/> (in kernels too).</summary>
     public static bool Has(int mask, int bits) => (mask & bits) == bits;

@@ -175,10 +175,8 @@ public sealed partial class SsdPrefill : IDisposable
         var passed = workspace.PassedStates<TState>(stream, (long)chunks * shape.StatePerSequence);
         var cb = workspace.CB(stream, (long)chunks * shape.Groups * q * q);
         var aligned = SsdAlignedViews.Of(
-            args.X, args.B, args.C, cb, passed, args.InitialStates ?? ArrayView<TState>.Empty,
+            args.X, args.B, args.C, cb, q, passed, args.InitialStates ?? ArrayView<TState>.Empty,
             args.Y, args.Z ?? ArrayView<T>.Empty, chunkStates);
-        // The CB vectors of chunk_scan are 8 values of one row: only whole when Q is a multiple of 8.
-        if (q % SsdTcVectorStager.Elements != 0) aligned &= ~SsdAlignedViews.CB;
         StageLaunched?.Invoke("ssd.setup");
 
         kernels.Cumsum(

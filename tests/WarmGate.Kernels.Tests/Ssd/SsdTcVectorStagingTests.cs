@@ -48,7 +48,7 @@ public sealed class SsdTcVectorStagingTests(SsdCpuFixture fixture)
         ViewAlignment.IsAligned(floats.SubView(2, 0), 16).Should().BeTrue("an empty view is never read");
 
         var mask = SsdAlignedViews.Of(
-            view, view.SubView(1, 8), view.SubView(8, 8), floats.SubView(2, 8), floats, ArrayView<float>.Empty,
+            view, view.SubView(1, 8), view.SubView(8, 8), floats.SubView(2, 8), 64, floats, ArrayView<float>.Empty,
             view.SubView(3, 8), ArrayView<Half>.Empty, floats.SubView(4, 8));
         mask.Should().Be(
             SsdAlignedViews.X | SsdAlignedViews.C | SsdAlignedViews.PassedStates | SsdAlignedViews.InitialStates
@@ -56,6 +56,10 @@ public sealed class SsdTcVectorStagingTests(SsdCpuFixture fixture)
             "B is one fp16 off, CB two fp32 off and y three fp16 off; the others are aligned or empty");
         SsdAlignedViews.Has(mask, SsdAlignedViews.X | SsdAlignedViews.Z).Should().BeTrue();
         SsdAlignedViews.Has(mask, SsdAlignedViews.X | SsdAlignedViews.Y).Should().BeFalse("Has needs every bit");
+        SsdAlignedViews.Has(SsdAlignedViews.Of(view, view, view, floats, 64, floats, floats, view, view, floats), SsdAlignedViews.CB)
+            .Should().BeTrue("an aligned CB with rows of 64 values");
+        SsdAlignedViews.Has(SsdAlignedViews.Of(view, view, view, floats, 4, floats, floats, view, view, floats), SsdAlignedViews.CB)
+            .Should().BeFalse("rows of 4 values do not hold whole 8-value vectors");
     }
 
     [Fact]
